@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# Build: docker build -t entente .    Run: docker run -p 8000:8000 -v entente-data:/data entente
+FROM python:3.11-slim AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+WORKDIR /srv/entente
+RUN python -m venv /opt/venv
+COPY pyproject.toml constraints.txt README.md ./
+COPY app ./app
+# Editable, so that alembic.ini, migrations/ and seed/ beside app/ are found at run time.
+RUN /opt/venv/bin/pip install -c constraints.txt -e .
+
+FROM python:3.11-slim
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    ENTENTE_DATABASE_URL=sqlite:////data/entente.sqlite3 \
+    ENTENTE_HOST=0.0.0.0 \
+    ENTENTE_PORT=8000
+RUN useradd --system --uid 10001 --home-dir /srv/entente entente \
+    && mkdir /data && chown entente /data
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /srv/entente
+COPY --from=build /srv/entente ./
+COPY alembic.ini ./
+COPY migrations ./migrations
+COPY seed ./seed
+USER entente
+VOLUME ["/data"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('ENTENTE_PORT', '8000')}/readyz\", timeout=2)"]
+# Migrate, then seed (idempotent: a restart changes no row), then serve.
+CMD ["sh", "-c", "entente migrate && entente seed && exec entente serve"]

@@ -1,0 +1,45 @@
+# Two commands set everything up: `make run` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install migrate seed run serve test lint clean
+
+help:
+	@echo "make run    install, migrate, seed, and serve on http://127.0.0.1:8000"
+	@echo "make test   install and run the whole test suite"
+	@echo "make lint   ruff and mypy"
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Entente needs Python 3.11 or newer (PYTHON=$(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/entente migrate
+
+seed: migrate
+	$(BIN)/entente seed
+
+run: seed
+	$(BIN)/entente serve
+
+serve: install
+	$(BIN)/entente serve
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check app tests migrations
+	$(BIN)/mypy app
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

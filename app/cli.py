@@ -1,0 +1,116 @@
+"""The `entente` command: migrate, seed, validate, serve."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import OperationalError
+
+from app import migrations
+from app.config import get_settings
+from app.db import get_engine
+from app.seeding.errors import SeedFailed
+from app.seeding.loader import seed as seed_bundles
+from app.seeding.loader import validate as validate_bundles
+
+app = typer.Typer(
+    help="Entente: a knowledge base of diplomatic relations, served as a typed REST API.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Bundle files or folders of bundles (default: the seed folder)."),
+]
+
+
+def _fail(errors: SeedFailed) -> None:
+    for error in errors.errors:
+        typer.echo(str(error), err=True)
+    typer.echo(f"{len(errors.errors)} error(s); nothing was written.", err=True)
+    raise typer.Exit(code=1)
+
+
+def _require_migrated() -> None:
+    try:
+        at_head = migrations.is_at_head(get_engine())
+    except OperationalError as exc:
+        typer.echo(f"database unreachable: {exc.orig}", err=True)
+        raise typer.Exit(code=2) from None
+    if not at_head:
+        typer.echo(
+            "the database is not migrated to the latest schema: run `entente migrate`", err=True
+        )
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def migrate(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Upgrade the database (ENTENTE_DATABASE_URL) to the latest schema."""
+    migrations.upgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {migrations.current_revision(get_engine())}")
+
+
+@app.command()
+def seed(paths: PathsArg = None) -> None:
+    """Load seed bundles: all of them or nothing, and a second run changes no row."""
+    _require_migrated()
+    try:
+        report = seed_bundles(get_engine(), paths or [get_settings().seed_dir / "bundles"])
+    except SeedFailed as errors:
+        _fail(errors)
+        return
+    for table, changes in report.tables.items():
+        if changes.inserted or changes.updated or changes.deleted:
+            typer.echo(
+                f"{table}: {changes.inserted} inserted, {changes.updated} updated, "
+                f"{changes.deleted} deleted"
+            )
+    typer.echo(f"seeded: {report.total} row(s) changed")
+
+
+@app.command()
+def validate(paths: PathsArg = None) -> None:
+    """Run every check of `seed` without writing; exit 1 on any error.
+
+    References may point at records already in the database when it is migrated.
+    """
+    engine = get_engine()
+    try:
+        usable = migrations.is_at_head(engine)
+    except OperationalError:
+        usable = False
+    try:
+        count = validate_bundles(
+            paths or [get_settings().seed_dir / "bundles"], engine if usable else None
+        )
+    except SeedFailed as errors:
+        _fail(errors)
+        return
+    typer.echo(f"valid: {count} record(s)")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to bind.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the API with uvicorn."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        proxy_headers=True,
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,32 @@
+"""Settings, read from the environment with the ENTENTE_ prefix (or a .env file)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ENTENTE_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'data' / 'entente.sqlite3'}",
+        description="SQLAlchemy URL of the knowledge base.",
+    )
+    seed_dir: Path = Field(
+        default=PROJECT_ROOT / "seed",
+        description="Folder whose YAML bundles `entente seed` loads when given no paths.",
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=5000, ge=0, description="How long a SQLite connection waits for a lock."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `entente serve` binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `entente serve` binds to.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

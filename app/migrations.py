@@ -1,0 +1,47 @@
+"""Running Alembic from code: the CLI, the tests and the readiness probe share these."""
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from app.config import PROJECT_ROOT, get_settings
+
+
+def alembic_config(url: str | None = None) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.attributes["configure_logging"] = False
+    if url is not None:
+        config.attributes["database_url"] = url
+    return config
+
+
+def database_url(config: Config) -> str:
+    """`-x url=...` on the command line, else the URL set from code, else the settings."""
+    x_args = (config.cmd_opts and getattr(config.cmd_opts, "x", None)) or []
+    for arg in x_args:
+        if arg.startswith("url="):
+            return str(arg.removeprefix("url="))
+    return str(config.attributes.get("database_url") or get_settings().database_url)
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str = "base") -> None:
+    command.downgrade(alembic_config(url), revision)
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def is_at_head(engine: Engine) -> bool:
+    return current_revision(engine) == head_revision()

@@ -1,0 +1,50 @@
+"""Every table, imported in one place so that `SQLModel.metadata` is complete (for Alembic)."""
+
+from sqlmodel import SQLModel
+
+from app.assessments.models import Assessment, AssessmentCountry, AssessmentOrganization
+from app.countries.models import Country
+from app.events.models import (
+    Event,
+    EventCountry,
+    EventOrganization,
+    EventParticipant,
+    EventTopic,
+)
+from app.figures.models import Figure, FigureDerivation
+from app.mechanisms.models import Mechanism, MechanismCountry, MechanismStatusChange
+from app.organizations.models import Organization
+from app.people.models import Person, Position
+from app.places.models import Place
+from app.sources.models import Citation, Source
+from app.statements.models import Statement, StatementTopic
+from app.topics.models import Topic
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "Assessment",
+    "AssessmentCountry",
+    "AssessmentOrganization",
+    "Citation",
+    "Country",
+    "Event",
+    "EventCountry",
+    "EventOrganization",
+    "EventParticipant",
+    "EventTopic",
+    "Figure",
+    "FigureDerivation",
+    "Mechanism",
+    "MechanismCountry",
+    "MechanismStatusChange",
+    "Organization",
+    "Person",
+    "Place",
+    "Position",
+    "Source",
+    "Statement",
+    "StatementTopic",
+    "Topic",
+    "metadata",
+]

@@ -1,0 +1,327 @@
+"""Reads, checks and loads seed bundles: all errors at once, and all rows or none."""
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+import pycountry
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Connection, Engine, select, text
+
+from app.seeding.bundle import SECTION_KINDS, Bundle
+from app.seeding.checks import SourceTexts, citation_problem, fold_whitespace, references, walk
+from app.seeding.errors import SeedError, SeedFailed
+from app.seeding.rows import Rows, build_rows, new_rows
+from app.seeding.sync import SyncReport, sync_all
+from app.seeding.yaml_lines import Loc, YamlSyntaxError, line_of, load_with_lines
+from app.sources.models import CitationCreate, SourceCreate
+from app.values import SLUG_PATTERN
+
+BUNDLE_SUFFIXES = (".yaml", ".yml")
+KIND_TABLES = {kind: kind for kind in SECTION_KINDS.values()}
+
+
+@dataclass
+class ParsedRecord:
+    section: str
+    index: int
+    model: BaseModel
+
+
+@dataclass
+class ParsedFile:
+    path: Path
+    display: str
+    lines: dict[Loc, int]
+    default_source: str | None = None
+    records: list[ParsedRecord] = field(default_factory=list)
+    source_texts: dict[str, str] = field(default_factory=dict)  # source id -> raw text
+    countries: dict[str, tuple[str, Loc]] = field(default_factory=dict)  # code -> wikidata
+
+    def error(self, loc: Loc, message: str) -> SeedError:
+        return SeedError(self.display, line_of(self.lines, loc), loc, message)
+
+
+def bundle_files(paths: Iterable[Path]) -> list[Path]:
+    """The YAML files named, and those below the folders named, in a stable order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix in BUNDLE_SUFFIXES)
+        else:
+            files.append(path)
+    return files
+
+
+def _display(path: Path) -> str:
+    """The path as given when relative, else relative to the working folder if inside it."""
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _item_model(section: str) -> type[BaseModel]:
+    (model,) = get_args(Bundle.model_fields[section].annotation)
+    return model  # type: ignore[no-any-return]
+
+
+def parse_file(path: Path) -> tuple[ParsedFile, list[SeedError]]:
+    """Parses one bundle, validating each record on its own so one bad record hides no other."""
+    parsed = ParsedFile(path=path, display=_display(path), lines={})
+    try:
+        data, parsed.lines = load_with_lines(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        return parsed, [SeedError(parsed.display, None, (), f"cannot read: {exc.strerror}")]
+    except UnicodeDecodeError:
+        return parsed, [SeedError(parsed.display, None, (), "not UTF-8 text")]
+    except YamlSyntaxError as exc:
+        return parsed, [SeedError(parsed.display, exc.line, (), str(exc))]
+    if data is None:
+        return parsed, []
+    if not isinstance(data, dict):
+        return parsed, [parsed.error((), "a bundle is a mapping of sections")]
+
+    errors: list[SeedError] = []
+    for key, value in data.items():
+        if key == "default_source":
+            if not (isinstance(value, str) and re.match(SLUG_PATTERN, value)):
+                errors.append(parsed.error((key,), "must be a source id (a slug)"))
+            else:
+                parsed.default_source = value
+        elif key == "countries":
+            errors += _parse_countries(parsed, value)
+        elif key in SECTION_KINDS:
+            errors += _parse_section(parsed, key, value)
+        else:
+            sections = ", ".join(["default_source", "countries", *SECTION_KINDS])
+            errors.append(parsed.error((key,), f"unknown section (known: {sections})"))
+    return parsed, errors
+
+
+def _validation_errors(parsed: ParsedFile, loc: Loc, exc: ValidationError) -> list[SeedError]:
+    return [
+        parsed.error((*loc, *error["loc"]), error["msg"].removeprefix("Value error, "))
+        for error in exc.errors(include_url=False)
+    ]
+
+
+def _parse_section(parsed: ParsedFile, section: str, value: Any) -> list[SeedError]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        return [parsed.error((section,), "must be a list")]
+    model = _item_model(section)
+    errors: list[SeedError] = []
+    for index, item in enumerate(value):
+        loc: Loc = (section, index)
+        try:
+            record = model.model_validate(item)
+        except ValidationError as exc:
+            errors += _validation_errors(parsed, loc, exc)
+            continue
+        if isinstance(record, SourceCreate):
+            source_text = _source_text(parsed, loc, record, errors)
+            if source_text is None:
+                continue
+            parsed.source_texts[record.id] = source_text
+        parsed.records.append(ParsedRecord(section, index, record))
+    return errors
+
+
+def _source_text(
+    parsed: ParsedFile, loc: Loc, record: SourceCreate, errors: list[SeedError]
+) -> str | None:
+    if record.text is not None:
+        return record.text
+    assert record.text_file is not None
+    text_path = parsed.path.parent / record.text_file
+    try:
+        return text_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        errors.append(parsed.error((*loc, "text_file"), f"cannot read {text_path}: {reason}"))
+        return None
+
+
+def _parse_countries(parsed: ParsedFile, value: Any) -> list[SeedError]:
+    if not isinstance(value, list):
+        return [parsed.error(("countries",), "must be a list")]
+    model = _item_model("countries")
+    errors: list[SeedError] = []
+    for index, item in enumerate(value):
+        try:
+            record = model.model_validate(item)
+        except ValidationError as exc:
+            errors += _validation_errors(parsed, ("countries", index), exc)
+            continue
+        parsed.countries[record.code] = (record.wikidata, ("countries", index))  # type: ignore[attr-defined]
+    return errors
+
+
+class KnownIds:
+    """Ids defined by the bundles of this run, and (lazily) those already in the database."""
+
+    def __init__(self, connection: Connection | None) -> None:
+        self.connection = connection
+        self.defined: dict[tuple[str, str], tuple[ParsedFile, Loc]] = {}
+        self._stored: dict[str, set[str]] = {}
+
+    def stored(self, kind: str) -> set[str]:
+        if kind not in self._stored:
+            ids: set[str] = set()
+            if self.connection is not None:
+                table = KIND_TABLES[kind]
+                ids = set(self.connection.execute(text(f"SELECT id FROM {table}")).scalars())
+            self._stored[kind] = ids
+        return self._stored[kind]
+
+    def __contains__(self, item: tuple[str, str]) -> bool:
+        return item in self.defined or item[1] in self.stored(item[0])
+
+
+def check_files(files: list[ParsedFile], connection: Connection | None) -> list[SeedError]:
+    """Unique ids, references and citations across every bundle of the run."""
+    errors: list[SeedError] = []
+    known = KnownIds(connection)
+    for parsed in files:
+        for record in parsed.records:
+            loc: Loc = (record.section, record.index)
+            key = (SECTION_KINDS[record.section], record.model.id)  # type: ignore[attr-defined]
+            if key in known.defined:
+                first_file, first_loc = known.defined[key]
+                first = f"{first_file.display}:{line_of(first_file.lines, first_loc)}"
+                errors.append(
+                    parsed.error(
+                        (*loc, "id"), f"duplicate {key[0]} id '{key[1]}' (first defined at {first})"
+                    )
+                )
+            else:
+                known.defined[key] = (parsed, loc)
+
+    wikidata_of: dict[str, tuple[str, ParsedFile, Loc]] = {}
+    for parsed in files:
+        for code, (wikidata, loc) in parsed.countries.items():
+            earlier = wikidata_of.setdefault(code, (wikidata, parsed, loc))
+            if earlier[0] != wikidata:
+                errors.append(
+                    parsed.error(
+                        (*loc, "wikidata"),
+                        f"country {code} already has "
+                        f"Wikidata id {earlier[0]} in {earlier[1].display}",
+                    )
+                )
+
+    texts = SourceTexts(
+        folded={sid: fold_whitespace(t) for f in files for sid, t in f.source_texts.items()},
+        fetch=(
+            lambda sid: connection.execute(  # type: ignore[union-attr]
+                text("SELECT text FROM source WHERE id = :id"), {"id": sid}
+            ).scalar_one_or_none()
+        )
+        if connection is not None
+        else None,
+    )
+    for parsed in files:
+        for record in parsed.records:
+            for loc, model in walk(record.model, (record.section, record.index)):
+                errors += _check_model(parsed, loc, model, known, texts)
+    return errors
+
+
+def _check_model(
+    parsed: ParsedFile, loc: Loc, model: BaseModel, known: KnownIds, texts: SourceTexts
+) -> list[SeedError]:
+    errors: list[SeedError] = []
+    seen: set[tuple[Loc, str]] = set()
+    for ref_loc, kind, ref_id in references(model, loc):
+        field_loc = ref_loc[:-1] if isinstance(ref_loc[-1], int) else ref_loc
+        if (field_loc, ref_id) in seen:
+            errors.append(parsed.error(ref_loc, f"{kind} '{ref_id}' is listed twice"))
+        seen.add((field_loc, ref_id))
+        if kind == "source":
+            continue  # checked with the excerpt below
+        if (kind, ref_id) not in known:
+            errors.append(parsed.error(ref_loc, f"unknown {kind} '{ref_id}'"))
+    if isinstance(model, CitationCreate):
+        problem = citation_problem(model, parsed.default_source, texts)
+        if problem is not None:
+            errors.append(parsed.error((*loc, problem[0]), problem[1]))
+    return errors
+
+
+def country_rows(connection: Connection, files: list[ParsedFile]) -> list[dict[str, Any]]:
+    """Every ISO 3166-1 country; Wikidata ids from the bundles, else as already stored."""
+    from app.countries.models import Country
+
+    table = Country.__table__  # type: ignore[attr-defined]
+    query = select(table.c.code, table.c.wikidata)
+    stored: dict[str, str | None] = dict(connection.execute(query).all())
+    given = {code: wikidata for f in files for code, (wikidata, _) in f.countries.items()}
+    return [
+        {
+            "code": country.alpha_2,
+            "alpha3": country.alpha_3,
+            "name": getattr(country, "common_name", None) or country.name,
+            "official_name": getattr(country, "official_name", None),
+            "wikidata": given.get(country.alpha_2, stored.get(country.alpha_2)),
+        }
+        for country in pycountry.countries
+    ]
+
+
+def collect_rows(files: list[ParsedFile]) -> Rows:
+    rows = new_rows()
+    for parsed in files:
+        for record in parsed.records:
+            source_text = (
+                parsed.source_texts.get(record.model.id)  # type: ignore[attr-defined]
+                if record.section == "sources"
+                else None
+            )
+            build_rows(record.section, record.model, rows, parsed.default_source, source_text)
+    return rows
+
+
+def read_and_check(paths: Iterable[Path], connection: Connection | None) -> list[ParsedFile]:
+    """Parses and checks every bundle; raises `SeedFailed` with every error found."""
+    files: list[ParsedFile] = []
+    errors: list[SeedError] = []
+    found = bundle_files(paths)
+    if not found:
+        raise SeedFailed(
+            [SeedError(", ".join(map(str, paths)) or ".", None, (), "no YAML bundle found")]
+        )
+    for path in found:
+        parsed, file_errors = parse_file(path)
+        files.append(parsed)
+        errors += file_errors
+    errors += check_files(files, connection)
+    if errors:
+        raise SeedFailed(sorted(errors, key=lambda e: (e.file, e.line or 0)))
+    return files
+
+
+def seed(
+    engine: Engine, paths: Iterable[Path], on_progress: Callable[[str], None] | None = None
+) -> SyncReport:
+    """Loads the bundles in one transaction; on any error nothing is written."""
+    with engine.begin() as connection:
+        files = read_and_check(list(paths), connection)
+        rows = collect_rows(files)
+        rows["country"] = country_rows(connection, files)
+        return sync_all(connection, rows)
+
+
+def validate(paths: Iterable[Path], engine: Engine | None = None) -> int:
+    """Runs every check of `seed` without writing; returns the number of records checked."""
+    if engine is None:
+        files = read_and_check(list(paths), None)
+    else:
+        with engine.connect() as connection:
+            files = read_and_check(list(paths), connection)
+    return sum(len(f.records) for f in files)

@@ -1,0 +1,267 @@
+"""Turns validated bundle records into the rows of the tables that store them."""
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from app.assessments.models import AssessmentCreate
+from app.events.models import EventCreate
+from app.figures.models import FigureCreate
+from app.mechanisms.models import MechanismCreate
+from app.organizations.models import OrganizationCreate
+from app.people.models import PersonCreate
+from app.places.models import PlaceCreate
+from app.sources.models import CitationCreate, SourceCreate, SubjectType
+from app.statements.models import StatementCreate
+from app.topics.models import TopicCreate
+from app.values import PartialDate, Quantity, partial_date_columns, slugify
+
+Row = dict[str, Any]
+Rows = dict[str, list[Row]]  # table name -> rows
+
+
+def position_id(person_id: str, ordinal: int, title: str) -> str:
+    return f"{person_id}--{ordinal}-{slugify(title)}"
+
+
+def status_change_id(mechanism_id: str, ordinal: int, status: str) -> str:
+    return f"{mechanism_id}--{ordinal}-{status}"
+
+
+def _citations(
+    rows: Rows,
+    subject: SubjectType,
+    subject_id: str,
+    citations: list[CitationCreate],
+    default_source: str | None,
+) -> None:
+    for ordinal, citation in enumerate(citations, start=1):
+        rows["citation"].append(
+            {
+                "subject_type": subject.value,
+                "subject_id": subject_id,
+                "ordinal": ordinal,
+                "source_id": citation.source or default_source,
+                "excerpt": citation.excerpt,
+            }
+        )
+
+
+def _quantity(prefix: str, quantity: Quantity | None) -> Row:
+    return {
+        f"{prefix}_value": quantity.value if quantity else None,
+        f"{prefix}_unit": quantity.unit if quantity else None,
+        f"{prefix}_qualifier": quantity.qualifier.value if quantity else None,
+        f"{prefix}_text": quantity.text if quantity else None,
+    }
+
+
+def _dated(prefix: str, value: PartialDate | None, text: str | None) -> Row:
+    return {**partial_date_columns(prefix, value), f"{prefix}_text": text}
+
+
+def _source(record: SourceCreate, text: str, rows: Rows, _default: str | None) -> None:
+    rows["source"].append(
+        {
+            "id": record.id,
+            "title": record.title,
+            "publisher": record.publisher,
+            **partial_date_columns("published", record.published),
+            "published_note": record.published_note,
+            "url": record.url,
+            "language": record.language,
+            "text": text,
+            "credits": list(record.credits),
+        }
+    )
+
+
+def _organization(record: OrganizationCreate, rows: Rows, default: str | None) -> None:
+    rows["organization"].append(
+        record.model_dump(include={"id", "name", "acronym", "kind", "wikidata"})
+    )
+    _citations(rows, SubjectType.ORGANIZATION, record.id, record.citations, default)
+
+
+def _person(record: PersonCreate, rows: Rows, default: str | None) -> None:
+    rows["person"].append(record.model_dump(include={"id", "name", "country", "wikidata"}))
+    _citations(rows, SubjectType.PERSON, record.id, record.citations, default)
+    for ordinal, position in enumerate(record.positions, start=1):
+        pid = position_id(record.id, ordinal, position.title)
+        rows["position"].append(
+            {
+                "id": pid,
+                "person_id": record.id,
+                "ordinal": ordinal,
+                "title": position.title,
+                "country": position.country,
+                "organization_id": position.organization,
+                **partial_date_columns("start", position.start),
+                **partial_date_columns("end", position.end),
+                **partial_date_columns("held_on", position.held_on),
+            }
+        )
+        _citations(rows, SubjectType.POSITION, pid, position.citations, default)
+
+
+def _place(record: PlaceCreate, rows: Rows, default: str | None) -> None:
+    rows["place"].append(record.model_dump(exclude={"citations"}))
+    _citations(rows, SubjectType.PLACE, record.id, record.citations, default)
+
+
+def _topic(record: TopicCreate, rows: Rows, default: str | None) -> None:
+    rows["topic"].append(
+        {**record.model_dump(exclude={"citations"}), "category": record.category.value}
+    )
+    _citations(rows, SubjectType.TOPIC, record.id, record.citations, default)
+
+
+def _event(record: EventCreate, rows: Rows, default: str | None) -> None:
+    rows["event"].append(
+        {
+            "id": record.id,
+            "kind": record.kind.value,
+            "status": record.status.value,
+            "title": record.title,
+            **_dated("start", record.start, record.start_text),
+            **_dated("end", record.end, record.end_text),
+            "place_id": record.place,
+            "host_country": record.host_country,
+            **_quantity("duration", record.duration),
+            "format": record.format,
+            "outcomes": record.outcomes.model_dump(exclude_none=True) if record.outcomes else None,
+            "parent_id": record.part_of,
+            "notes": record.notes,
+        }
+    )
+    rows["event_country"] += [{"event_id": record.id, "country": c} for c in record.countries]
+    rows["event_participant"] += [
+        {"event_id": record.id, "person_id": p.person, "role": p.role.value}
+        for p in record.participants
+    ]
+    rows["event_topic"] += [{"event_id": record.id, "topic_id": t} for t in record.topics]
+    rows["event_organization"] += [
+        {"event_id": record.id, "organization_id": o} for o in record.organizations
+    ]
+    _citations(rows, SubjectType.EVENT, record.id, record.citations, default)
+
+
+def _mechanism(record: MechanismCreate, rows: Rows, default: str | None) -> None:
+    rows["mechanism"].append(
+        record.model_dump(include={"id", "name", "acronym", "notes"}) | {"kind": record.kind.value}
+    )
+    rows["mechanism_country"] += [
+        {"mechanism_id": record.id, "country": c} for c in record.countries
+    ]
+    for ordinal, change in enumerate(record.status_history, start=1):
+        sid = status_change_id(record.id, ordinal, change.status.value)
+        rows["mechanism_status"].append(
+            {
+                "id": sid,
+                "mechanism_id": record.id,
+                "ordinal": ordinal,
+                "status": change.status.value,
+                **_dated("date", change.date, change.date_text),
+                **partial_date_columns("as_of", change.as_of),
+            }
+        )
+        _citations(rows, SubjectType.MECHANISM_STATUS, sid, change.citations, default)
+    _citations(rows, SubjectType.MECHANISM, record.id, record.citations, default)
+
+
+def _figure(record: FigureCreate, rows: Rows, default: str | None) -> None:
+    rows["figure"].append(
+        {
+            "id": record.id,
+            "metric": record.metric.value,
+            "country": record.country,
+            "partner": record.partner,
+            **_dated("period", record.period, record.period_text),
+            "value": record.value.value,
+            "unit": record.value.unit,
+            "qualifier": record.value.qualifier.value,
+            "value_text": record.value.text,
+            "change_percent": record.change.percent if record.change else None,
+            **partial_date_columns(
+                "change_relative_to", record.change.relative_to if record.change else None
+            ),
+            "label": record.label,
+            "derived": record.derived,
+            "derivation": record.derivation,
+            "notes": record.notes,
+        }
+    )
+    rows["figure_derivation"] += [
+        {"figure_id": record.id, "from_figure_id": f} for f in record.derived_from
+    ]
+    _citations(rows, SubjectType.FIGURE, record.id, record.citations, default)
+
+
+def _statement(record: StatementCreate, rows: Rows, default: str | None) -> None:
+    rows["statement"].append(
+        {
+            "id": record.id,
+            "speaker_id": record.speaker,
+            "event_id": record.event,
+            **_dated("date", record.date, record.date_text),
+            "text": record.text,
+            "mode": record.mode.value,
+        }
+    )
+    rows["statement_topic"] += [{"statement_id": record.id, "topic_id": t} for t in record.topics]
+    _citations(rows, SubjectType.STATEMENT, record.id, record.citations, default)
+
+
+def _assessment(record: AssessmentCreate, rows: Rows, default: str | None) -> None:
+    rows["assessment"].append(
+        {
+            "id": record.id,
+            **_dated("period", record.period, record.period_text),
+            **partial_date_columns("period_end", record.period_end),
+            "stance": record.stance.value,
+            "holder": record.holder,
+            "counterpart": record.counterpart,
+            "text": record.text,
+        }
+    )
+    rows["assessment_country"] += [
+        {"assessment_id": record.id, "country": c} for c in record.countries
+    ]
+    rows["assessment_organization"] += [
+        {"assessment_id": record.id, "organization_id": o} for o in record.organizations
+    ]
+    _citations(rows, SubjectType.ASSESSMENT, record.id, record.citations, default)
+
+
+ROW_BUILDERS: dict[str, Callable[[Any, Rows, str | None], None]] = {
+    "organizations": _organization,
+    "people": _person,
+    "places": _place,
+    "topics": _topic,
+    "events": _event,
+    "mechanisms": _mechanism,
+    "figures": _figure,
+    "statements": _statement,
+    "assessments": _assessment,
+}
+
+
+def build_rows(
+    section: str,
+    record: BaseModel,
+    rows: Rows,
+    default_source: str | None,
+    source_text: str | None = None,
+) -> None:
+    """Append the rows of one record of `section` to `rows`."""
+    if section == "sources":
+        assert isinstance(record, SourceCreate) and source_text is not None
+        _source(record, source_text, rows, default_source)
+    else:
+        ROW_BUILDERS[section](record, rows, default_source)
+
+
+def new_rows() -> Rows:
+    return defaultdict(list)

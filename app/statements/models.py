@@ -1,0 +1,60 @@
+"""Statements: what a person said, quoted or paraphrased."""
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field as SQLField
+from sqlmodel import SQLModel
+
+from app.sources.models import Citations
+from app.values import PartialDate, Ref, Slug
+
+
+class StatementMode(StrEnum):
+    DIRECT_QUOTE = "direct_quote"  # the source gives (some of) the words in quotation marks
+    PARAPHRASE = "paraphrase"
+
+
+class Statement(SQLModel, table=True):
+    id: str = SQLField(primary_key=True, max_length=200)
+    speaker_id: str = SQLField(foreign_key="person.id")
+    event_id: str | None = SQLField(default=None, foreign_key="event.id", index=True)
+    date_first: dt.date
+    date_last: dt.date
+    date_precision: str = SQLField(max_length=5)
+    date_text: str | None = None
+    text: str = SQLField(sa_column=Column(Text, nullable=False))
+    mode: str = SQLField(max_length=16)
+
+    __table_args__ = (
+        Index("ix_statement_speaker_id_date_first", "speaker_id", "date_first"),
+        Index("ix_statement_date_first_id", "date_first", "id"),
+    )
+
+
+class StatementTopic(SQLModel, table=True):
+    __tablename__ = "statement_topic"
+
+    statement_id: str = SQLField(foreign_key="statement.id", primary_key=True)
+    topic_id: str = SQLField(foreign_key="topic.id", primary_key=True)
+
+    __table_args__ = (
+        Index("ix_statement_topic_topic_id_statement_id", "topic_id", "statement_id"),
+    )
+
+
+class StatementCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: Slug
+    speaker: Annotated[Slug, Ref("person")]
+    event: Annotated[Slug | None, Ref("event")] = None
+    date: PartialDate
+    date_text: str | None = None
+    text: str = Field(min_length=1, description="The words, with the source's quotation marks.")
+    mode: StatementMode
+    topics: Annotated[list[Slug], Ref("topic")] = []
+    citations: Citations

@@ -1,0 +1,169 @@
+"""Value types shared by every domain: partial dates, quantities, country codes, slugs, refs."""
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=200)]
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class Precision(StrEnum):
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date known to a year, a month or a day: the interval [first, last] it covers."""
+
+    first: dt.date
+    last: dt.date
+    precision: Precision
+
+    @classmethod
+    def parse(cls, value: object) -> "PartialDate":
+        """Accepts `2019`, `"2019-06"`, `"2019-08-19"` or a `date` (YAML reads bare dates so)."""
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, dt.datetime):
+            raise ValueError("a partial date has no time of day")
+        if isinstance(value, dt.date):
+            return cls(value, value, Precision.DAY)
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError("a partial date is YYYY, YYYY-MM or YYYY-MM-DD")
+        match = _PARTIAL_DATE.match(str(value).strip())
+        if not match:
+            raise ValueError(f"'{value}' is not a partial date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        year, month, day = (int(part) if part else None for part in match.groups())
+        assert year is not None
+        try:
+            if month is None:
+                return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), Precision.YEAR)
+            if day is None:
+                last_day = calendar.monthrange(year, month)[1]
+                return cls(dt.date(year, month, 1), dt.date(year, month, last_day), Precision.MONTH)
+            day_date = dt.date(year, month, day)
+        except ValueError as exc:
+            raise ValueError(f"'{value}' is not a real date: {exc}") from None
+        return cls(day_date, day_date, Precision.DAY)
+
+    @classmethod
+    def from_columns(
+        cls, first: dt.date | None, last: dt.date | None, precision: str | None
+    ) -> "PartialDate | None":
+        if first is None or last is None or precision is None:
+            return None
+        return cls(first, last, Precision(precision))
+
+    def __str__(self) -> str:
+        if self.precision is Precision.YEAR:
+            return f"{self.first.year:04d}"
+        if self.precision is Precision.MONTH:
+            return f"{self.first.year:04d}-{self.first.month:02d}"
+        return self.first.isoformat()
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, _source: Any, _handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.plain_serializer_function_ser_schema(str)
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, _schema: core_schema.CoreSchema, _handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+            "description": "ISO 8601 date at its known precision: YYYY, YYYY-MM or YYYY-MM-DD.",
+            "examples": ["2019", "2019-06", "2019-08-19"],
+        }
+
+
+def partial_date_columns(prefix: str, value: PartialDate | None) -> dict[str, Any]:
+    """The `<prefix>_first/_last/_precision` columns that store one partial date."""
+    return {
+        f"{prefix}_first": value.first if value else None,
+        f"{prefix}_last": value.last if value else None,
+        f"{prefix}_precision": value.precision.value if value else None,
+    }
+
+
+def _country_alpha2(code: str) -> str:
+    code = code.strip()
+    found = None
+    if code.isascii() and code.isalpha():
+        if len(code) == 2:
+            found = pycountry.countries.get(alpha_2=code.upper())
+        elif len(code) == 3:
+            found = pycountry.countries.get(alpha_3=code.upper())
+    if found is None:
+        raise ValueError(f"unknown country code '{code}' (ISO 3166-1 alpha-2 or alpha-3)")
+    return str(found.alpha_2)
+
+
+CountryCode = Annotated[
+    str,
+    StringConstraints(min_length=2, max_length=3),
+    AfterValidator(_country_alpha2),
+    Field(
+        description="ISO 3166-1 country code, alpha-2 or alpha-3 in any case; "
+        "answered as upper-case alpha-2.",
+        examples=["FR", "rus"],
+    ),
+]
+
+
+class Qualifier(StrEnum):
+    EXACT = "exact"
+    APPROXIMATELY = "approximately"
+    NEARLY = "nearly"
+    MORE_THAN = "more_than"
+    AT_LEAST = "at_least"
+    LESS_THAN = "less_than"
+    AT_MOST = "at_most"
+
+
+class Quantity(BaseModel):
+    """A number with its unit and how exactly the source gave it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: float = Field(allow_inf_nan=False)
+    unit: str = Field(min_length=1, max_length=32, examples=["USD", "count", "minute"])
+    qualifier: Qualifier = Qualifier.EXACT
+    text: str | None = Field(default=None, description="The source's own words for it.")
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Marks a field as a reference to an entity of `kind`; the seed loader checks it exists."""
+
+    kind: str

@@ -1,0 +1,333 @@
+"""Seeding: idempotent, atomic, and every error reported with file, line and field."""
+
+import sqlite3
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from app.seeding.errors import SeedFailed, format_loc
+from app.seeding.loader import seed, validate
+from tests.conftest import SEED_BUNDLES, SOURCE_ID
+
+
+def dump(engine: Engine) -> list[str]:
+    """The whole database as SQL statements, in a stable order."""
+    database = engine.url.database
+    assert database is not None
+    with sqlite3.connect(database) as connection:
+        return list(connection.iterdump())
+
+
+def write_bundle(folder: Path, name: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
+    return path
+
+
+GOOD_PERSON = f"""
+    default_source: {SOURCE_ID}
+    people:
+      - id: another-putin
+        name: "Vladimir Putin"
+        country: RU
+        citations: ["Russian President Vladimir Putin paid an official visit"]
+"""
+
+
+def test_seeding_twice_leaves_an_identical_database(empty_engine: Engine):
+    first = seed(empty_engine, [SEED_BUNDLES])
+    after_first = dump(empty_engine)
+    second = seed(empty_engine, [SEED_BUNDLES])
+
+    assert first.total > 0
+    assert second.total == 0
+    assert dump(empty_engine) == after_first
+
+
+def test_a_bad_last_record_leaves_the_database_unchanged_and_is_located(
+    seeded_engine: Engine, tmp_path: Path
+):
+    before = dump(seeded_engine)
+    bundle = write_bundle(
+        tmp_path,
+        "late-error.yaml",
+        f"""
+        default_source: {SOURCE_ID}
+        people:
+          - id: jean-dupont
+            name: "Jean Dupont"
+            country: FR
+            citations: ["French President Emmanuel Macron"]
+        events:
+          - id: 2019-08-20-good-event
+            kind: bilateral_meeting
+            title: "A well-formed meeting"
+            start: "2019-08-20"
+            countries: [RU, FR]
+            participants: [{{person: vladimir-putin, role: guest}}]
+            citations: ["held talks with his Russian counterpart"]
+          - id: 2019-08-21-bad-event
+            kind: bilateral_meeting
+            title: "A meeting with an unknown participant"
+            start: "2019-08-21"
+            countries: [RU, FR]
+            participants:
+              - person: emmanuel-macron
+                role: host
+              - person: putin
+                role: guest
+            citations: ["held talks with his Russian counterpart"]
+    """,
+    )
+
+    with pytest.raises(SeedFailed) as failure:
+        seed(seeded_engine, [bundle])
+
+    (error,) = failure.value.errors
+    assert error.file.endswith("late-error.yaml")
+    assert error.line == 23
+    assert str(error).endswith(":23 events[1].participants[1].person: unknown person 'putin'")
+    assert dump(seeded_engine) == before
+
+
+def test_an_excerpt_not_in_its_source_is_refused(seeded_engine: Engine, tmp_path: Path):
+    before = dump(seeded_engine)
+    bundle = write_bundle(
+        tmp_path,
+        "misquote.yaml",
+        f"""
+        default_source: {SOURCE_ID}
+        figures:
+          - id: ru-fr-trade-misquoted
+            metric: bilateral_trade
+            country: RU
+            partner: FR
+            period: "2018"
+            value: {{value: 27200000000, unit: USD}}
+            citations:
+              - "Their two-way trade hit US$27.2 billion last year"
+    """,
+    )
+
+    with pytest.raises(SeedFailed) as failure:
+        seed(seeded_engine, [bundle])
+
+    (error,) = failure.value.errors
+    assert error.line == 10
+    assert f"figures[0].citations[0].excerpt: excerpt not found in source '{SOURCE_ID}'" in str(
+        error
+    )
+    assert "US$27.2 billion" in str(error)
+    assert dump(seeded_engine) == before
+
+
+def test_excerpts_match_across_line_breaks_and_runs_of_spaces(
+    seeded_engine: Engine, tmp_path: Path
+):
+    bundle = write_bundle(
+        tmp_path,
+        "folded.yaml",
+        f"""
+        default_source: {SOURCE_ID}
+        topics:
+          - id: folded-topic
+            name: "Trade"
+            category: economy
+            citations:
+              - "Their   two-way trade
+                 hit US$17.2 billion"
+    """,
+    )
+    assert seed(seeded_engine, [bundle]).total == 2  # the topic and its citation
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        (
+            """statements:
+              - id: s1
+                speaker: jacques-chirac
+                date: "2019-08-19"
+                text: "Hello"
+                mode: paraphrase
+                citations: ["French President Emmanuel Macron"]""",
+            "statements[0].speaker: unknown person 'jacques-chirac'",
+        ),
+        (
+            """statements:
+              - id: s1
+                speaker: emmanuel-macron
+                date: "2019-08-19"
+                text: "Hello"
+                mode: paraphrase
+                topics: [brexit]
+                citations: ["French President Emmanuel Macron"]""",
+            "statements[0].topics[0]: unknown topic 'brexit'",
+        ),
+        (
+            """people:
+              - id: someone
+                name: "Someone"
+                country: XK
+                citations: ["French President Emmanuel Macron"]""",
+            "people[0].country: unknown country code 'XK' (ISO 3166-1 alpha-2 or alpha-3)",
+        ),
+        (
+            """events:
+              - id: e1
+                kind: summit
+                title: "Somewhere"
+                start: "2019"
+                countries: [FR, Atlantis]
+                citations: ["French President Emmanuel Macron"]""",
+            "events[0].countries[1]: String should have at most 3 characters",
+        ),
+    ],
+    ids=["unknown-person", "unknown-topic", "unknown-country", "overlong-country"],
+)
+def test_unknown_references_are_refused_by_name(
+    seeded_engine: Engine, tmp_path: Path, record: str, message: str
+):
+    bundle = tmp_path / "refs.yaml"
+    bundle.write_text(
+        f"default_source: {SOURCE_ID}\n" + textwrap.dedent("        " + record).strip() + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SeedFailed) as failure:
+        seed(seeded_engine, [bundle])
+    assert [str(e).split(" ", 1)[1] for e in failure.value.errors] == [message]
+
+
+def test_every_error_of_every_file_is_reported_in_one_run(empty_engine: Engine, tmp_path: Path):
+    write_bundle(
+        tmp_path,
+        "a.yaml",
+        f"""
+        default_source: {SOURCE_ID}
+        topics:
+          - id: t1
+            name: "Topic"
+            category: weather
+            citations: ["French President Emmanuel Macron"]
+          - id: t2
+            name: "Topic two"
+            category: economy
+            citations: ["words that are nowhere in the article"]
+    """,
+    )
+    write_bundle(tmp_path, "b.yaml", "people: [\n")
+    write_bundle(tmp_path, "c.yaml", "peoples: []\n")
+
+    with pytest.raises(SeedFailed) as failure:
+        seed(empty_engine, [SEED_BUNDLES, tmp_path])
+
+    located = [(Path(e.file).name, e.line, format_loc(e.loc)) for e in failure.value.errors]
+    assert located == [
+        ("a.yaml", 5, "topics[0].category"),
+        ("a.yaml", 10, "topics[1].citations[0].excerpt"),
+        ("b.yaml", 2, ""),
+        ("c.yaml", 1, "peoples"),
+    ]
+    # Nothing is written, not even the valid project bundle or the reference countries.
+    with empty_engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM country").scalar() == 0
+
+
+def test_yaml_is_parsed_with_a_safe_loader(empty_engine: Engine, tmp_path: Path):
+    bundle = write_bundle(
+        tmp_path,
+        "unsafe.yaml",
+        """
+        people: !!python/object/apply:os.system ["touch pwned"]
+    """,
+    )
+    with pytest.raises(SeedFailed) as failure:
+        seed(empty_engine, [bundle])
+    assert "could not determine a constructor" in str(failure.value.errors[0])
+    assert not Path("pwned").exists()
+
+
+def test_duplicate_ids_across_bundles_are_refused(seeded_engine: Engine, tmp_path: Path):
+    write_bundle(tmp_path, "one.yaml", GOOD_PERSON)
+    write_bundle(tmp_path, "two.yaml", GOOD_PERSON)
+    with pytest.raises(SeedFailed) as failure:
+        seed(seeded_engine, [tmp_path])
+    (error,) = failure.value.errors
+    assert error.file.endswith("two.yaml")
+    assert "duplicate person id 'another-putin' (first defined at " in error.message
+    assert "one.yaml:3" in error.message
+
+
+def test_references_may_point_at_records_already_loaded(seeded_engine: Engine, tmp_path: Path):
+    bundle = write_bundle(
+        tmp_path,
+        "later.yaml",
+        f"""
+        default_source: {SOURCE_ID}
+        statements:
+          - id: macron-later-statement
+            speaker: emmanuel-macron
+            event: 2019-08-19-putin-macron-joint-press-conference
+            date: "2019-08-19"
+            text: "Russia is playing a particularly important role in dealing with crises."
+            mode: paraphrase
+            topics: [global-crises]
+            citations: ["Russia is playing a particularly important role in dealing with crises"]
+    """,
+    )
+    report = seed(seeded_engine, [bundle])
+    assert report.tables["statement"].inserted == 1
+    assert report.tables["statement_topic"].inserted == 1
+
+
+def test_reseeding_an_edited_bundle_replaces_the_facts_it_owns(
+    empty_engine: Engine, tmp_path: Path
+):
+    original = (SEED_BUNDLES / f"{SOURCE_ID}.yaml").read_text(encoding="utf-8")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / f"{SOURCE_ID}.txt").write_text(
+        (SEED_BUNDLES.parent / "sources" / f"{SOURCE_ID}.txt").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    bundle = tmp_path / "bundles" / "kb.yaml"
+    bundle.parent.mkdir()
+    bundle.write_text(original, encoding="utf-8")
+    seed(empty_engine, [bundle])
+
+    edited = original.replace(
+        """      - person: vladimir-putin
+        role: participant
+      - person: emmanuel-macron
+        role: participant""",
+        """      - person: vladimir-putin
+        role: participant""",
+    )
+    assert edited != original
+    bundle.write_text(edited, encoding="utf-8")
+    report = seed(empty_engine, [bundle])
+
+    assert report.total == 1
+    assert report.tables["event_participant"].deleted == 1
+    with empty_engine.connect() as connection:
+        people = (
+            connection.exec_driver_sql(
+                "SELECT person_id FROM event_participant "
+                "WHERE event_id = '2018-putin-macron-phone-calls'"
+            )
+            .scalars()
+            .all()
+        )
+    assert people == ["vladimir-putin"]
+
+
+def test_validate_checks_without_writing(empty_engine: Engine, tmp_path: Path):
+    assert validate([SEED_BUNDLES], empty_engine) > 50
+    with empty_engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM event").scalar() == 0
+
+    bundle = write_bundle(tmp_path, "bad.yaml", GOOD_PERSON.replace("RU", "ZZ"))
+    with pytest.raises(SeedFailed):
+        validate([bundle])

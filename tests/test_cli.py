@@ -1,0 +1,57 @@
+"""The `entente` command as a user runs it."""
+
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from typer.testing import CliRunner
+
+from app.cli import app
+from app.db import make_engine
+from tests.conftest import SEED_BUNDLES
+
+runner = CliRunner()
+
+
+def test_migrate_seed_and_validate_a_fresh_database(tmp_path: Path, use_database):
+    engine = make_engine(f"sqlite:///{tmp_path / 'sub' / 'kb.sqlite3'}")
+    use_database(engine)
+
+    refused = runner.invoke(app, ["seed"])
+    assert refused.exit_code == 2
+    assert "run `entente migrate`" in refused.output
+
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+    first = runner.invoke(app, ["seed"])
+    assert first.exit_code == 0, first.output
+    assert "event: 7 inserted, 0 updated, 0 deleted" in first.output
+    again = runner.invoke(app, ["seed", str(SEED_BUNDLES)])
+    assert again.exit_code == 0
+    assert again.output.strip() == "seeded: 0 row(s) changed"
+
+    valid = runner.invoke(app, ["validate"])
+    assert valid.exit_code == 0
+    assert valid.output.startswith("valid: ")
+
+
+def test_validate_exits_non_zero_and_lists_every_error(
+    tmp_path: Path, use_database, empty_engine: Engine
+):
+    use_database(empty_engine)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("people:\n  - id: Not A Slug\n    name: x\n", encoding="utf-8")
+
+    result = runner.invoke(app, ["validate", str(bad)])
+
+    assert result.exit_code == 1
+    assert "bad.yaml:2 people[0].id: String should match pattern" in result.output
+    assert "bad.yaml:2 people[0].citations: Field required" in result.output
+    assert "2 error(s); nothing was written." in result.output
+    with empty_engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM person")).scalar() == 0
+
+
+def test_sqlite_connections_enforce_foreign_keys_and_use_wal(empty_engine: Engine):
+    with empty_engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
