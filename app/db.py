@@ -1,12 +1,13 @@
 """Engine and sessions. SQLite gets foreign keys, WAL and a busy timeout on every connection."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, event
+from anyio import to_thread
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
@@ -21,7 +22,10 @@ def make_engine(url: str, *, busy_timeout_ms: int | None = None) -> Engine:
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     timeout = get_settings().sqlite_busy_timeout_ms if busy_timeout_ms is None else busy_timeout_ms
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    # More connections than the thread pool has threads (40), so no thread ever waits for one.
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False}, pool_size=8, max_overflow=48
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -51,3 +55,21 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+T = TypeVar("T")
+
+
+def _in_connection(work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    with get_engine().connect() as connection:
+        return work(connection, *args, **kwargs)
+
+
+async def run_in_connection(work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Runs `work(connection, ...)` in a worker thread on a connection of its own.
+
+    The connection is taken and given back inside that one thread call, so no request ever
+    holds a pooled connection while it waits for a thread: the pool and the thread pool
+    cannot starve each other, however many requests arrive at once.
+    """
+    return await to_thread.run_sync(partial(_in_connection, work, *args, **kwargs))

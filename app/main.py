@@ -2,11 +2,47 @@
 
 from fastapi import FastAPI
 
+from app.api import api_router
+from app.docs import install_docs
+from app.errors import install_error_handlers
 from app.health import router as health_router
 
-app = FastAPI(
-    title="Entente",
-    version="0.1.0",
-    summary="A knowledge base of diplomatic relations; every fact cites its source.",
-)
-app.include_router(health_router)
+DESCRIPTION = """
+A knowledge base of diplomatic relations between countries: visits and meetings of leaders,
+summits, cooperation mechanisms and their status over time, trade and investment figures,
+the topics leaders discussed, what they said, and how observers judged the climate.
+
+**Every fact cites the exact words of its source** (`citations: [{source, excerpt}]`).
+
+Conventions: lists answer `{items, next_cursor, total}` and page with opaque keyset cursors
+(`limit` 1..500, `cursor`, `count=true`, and a `Link: rel="next"` header); country codes are
+accepted as alpha-2 or alpha-3 in any case and answered as upper-case alpha-2; partial dates
+are `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; errors are RFC 9457 `application/problem+json`; every
+GET has a strong `ETag` (send `If-None-Match` for a `304`); lists also answer CSV
+(`Accept: text/csv` or `format=csv`) and NDJSON (`format=ndjson`).
+"""
+
+TAGS = [
+    {"name": "events", "description": "Visits, meetings, talks, press conferences, summits."},
+    {"name": "operations", "description": "Liveness and readiness probes."},
+]
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Entente",
+        version="0.1.0",
+        summary="A knowledge base of diplomatic relations; every fact cites its source.",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    install_docs(app)
+    app.include_router(api_router)
+    app.include_router(health_router)
+    return app
+
+
+app = create_app()

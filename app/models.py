@@ -16,6 +16,7 @@ from app.mechanisms.models import Mechanism, MechanismCountry, MechanismStatusCh
 from app.organizations.models import Organization
 from app.people.models import Person, Position
 from app.places.models import Place
+from app.revision import KnowledgeBaseRevision
 from app.sources.models import Citation, Source
 from app.statements.models import Statement, StatementTopic
 from app.topics.models import Topic
@@ -35,6 +36,7 @@ __all__ = [
     "EventTopic",
     "Figure",
     "FigureDerivation",
+    "KnowledgeBaseRevision",
     "Mechanism",
     "MechanismCountry",
     "MechanismStatusChange",

@@ -10,6 +10,7 @@ import pycountry
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, Engine, select, text
 
+from app.revision import bump_revision
 from app.seeding.bundle import SECTION_KINDS, Bundle
 from app.seeding.checks import SourceTexts, citation_problem, fold_whitespace, references, walk
 from app.seeding.errors import SeedError, SeedFailed
@@ -314,7 +315,10 @@ def seed(
         files = read_and_check(list(paths), connection)
         rows = collect_rows(files)
         rows["country"] = country_rows(connection, files)
-        return sync_all(connection, rows)
+        report = sync_all(connection, rows)
+        if report.total:
+            bump_revision(connection)
+        return report
 
 
 def validate(paths: Iterable[Path], engine: Engine | None = None) -> int:

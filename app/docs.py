@@ -1,0 +1,81 @@
+"""OpenAPI helpers: documented responses, offline Swagger UI and ReDoc, examples."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import fastapi_offline
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from app.errors import NOT_FOUND_DOC, NOT_MODIFIED_DOC, VALIDATION_ERROR_DOC
+from app.responses import LIST_CONTENT
+
+DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
+ASSETS_PATH = "/docs-assets"
+
+LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "A page of items (or, as CSV or NDJSON, the items streamed).",
+          "content": LIST_CONTENT},
+    304: NOT_MODIFIED_DOC,
+    422: VALIDATION_ERROR_DOC,
+}
+DETAIL_RESPONSES: dict[int | str, dict[str, Any]] = {
+    304: NOT_MODIFIED_DOC,
+    404: NOT_FOUND_DOC,
+    422: VALIDATION_ERROR_DOC,
+}
+
+
+def load_examples() -> dict[str, Any]:
+    """Operation id -> an example 200 body, taken from the seeded knowledge base."""
+    if not EXAMPLES_FILE.exists():
+        return {}
+    return dict(json.loads(EXAMPLES_FILE.read_text(encoding="utf-8")))
+
+
+def install_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs and ReDoc at /redoc, their assets served by the app itself."""
+    app.mount(ASSETS_PATH, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{ASSETS_PATH}/swagger-ui-bundle.js",
+            swagger_css_url=f"{ASSETS_PATH}/swagger-ui.css",
+            swagger_favicon_url=f"{ASSETS_PATH}/favicon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{ASSETS_PATH}/redoc.standalone.js",
+            redoc_favicon_url=f"{ASSETS_PATH}/favicon.png",
+            with_google_fonts=False,
+        )
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, summary=app.summary,
+                description=app.description, routes=app.routes, tags=app.openapi_tags,
+            )
+            examples = load_examples()
+            for path_item in schema["paths"].values():
+                for operation in path_item.values():
+                    example = examples.get(operation.get("operationId"))
+                    content = operation.get("responses", {}).get("200", {}).get("content", {})
+                    if example is not None and "application/json" in content:
+                        content["application/json"]["example"] = example
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,136 @@
+"""RFC 9457 problem details for every error the API gives; no stack trace or SQL ever leaks."""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("entente.errors")
+
+
+class NotFound(Exception):
+    """A resource of `kind` with `id` does not exist."""
+
+    def __init__(self, kind: str, id: str) -> None:
+        super().__init__(f"{kind} '{id}' not found")
+        self.kind = kind
+        self.id = id
+
+
+class InvalidInput(Exception):
+    """Input that passed type validation but is still wrong (a stale cursor, say)."""
+
+    def __init__(self, location: tuple[str, ...], message: str) -> None:
+        super().__init__(message)
+        self.location = location
+        self.message = message
+
+
+class FieldError(BaseModel):
+    location: list[str | int] = Field(examples=[["query", "limit"]])
+    message: str = Field(examples=["Input should be less than or equal to 500"])
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail."""
+
+    type: str = Field(default="about:blank", examples=["about:blank"])
+    title: str = Field(examples=["Not Found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["event 'no-such-event' not found"])
+    instance: str = Field(examples=["/api/v1/events/no-such-event"])
+    errors: list[FieldError] | None = Field(
+        default=None, description="For invalid input: each field at fault and why."
+    )
+
+
+def _problem_doc(description: str, example: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "model": Problem,
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"},
+                                   "example": example}},
+    }
+
+
+VALIDATION_ERROR_DOC = _problem_doc(
+    "Invalid input: `errors` names each field at fault.",
+    {"type": "about:blank", "title": "Unprocessable Content", "status": 422,
+     "detail": "1 invalid field", "instance": "/api/v1/events",
+     "errors": [{"location": ["query", "limit"],
+                 "message": "Input should be less than or equal to 500"}]},
+)
+NOT_FOUND_DOC = _problem_doc(
+    "No such resource.",
+    {"type": "about:blank", "title": "Not Found", "status": 404,
+     "detail": "event 'no-such-event' not found", "instance": "/api/v1/events/no-such-event"},
+)
+NOT_MODIFIED_DOC = {"description": "Not modified: the `If-None-Match` ETag is current."}
+
+
+def problem_response(
+    request: Request, status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _readable(error: dict[str, Any]) -> dict[str, Any]:
+    location = [part for part in error["loc"] if isinstance(part, str | int)]
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return {"location": location, "message": message}
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [_readable(e) for e in exc.errors()]
+    detail = f"{len(errors)} invalid field" + ("s" if len(errors) != 1 else "")
+    return problem_response(request, 422, detail, errors=errors)
+
+
+async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InvalidInput)
+    return problem_response(request, 422, "1 invalid field",
+                            errors=[{"location": list(exc.location), "message": exc.message}])
+
+
+async def _not_found(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(request, 404, str(exc))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"no resource at {request.url.path}"
+    if exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    return problem_response(request, exc.status_code, detail, headers=exc.headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(request, 500, "An unexpected error occurred; it has been logged.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(InvalidInput, _invalid_input)
+    app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,51 @@
+"""Events: HTTP endpoints."""
+
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
+from app.events import service
+from app.events.schemas import EventDetail, EventPublic, EventQuery
+from app.pagination import Page
+from app.responses import detail_response, list_response
+
+router = APIRouter(prefix="/events", tags=["events"])
+EventId = Annotated[str, Path(max_length=200, description="Event id (a slug).",
+                              examples=["2019-08-19-putin-official-visit-france"])]
+
+
+@router.get(
+    "",
+    operation_id="list_events",
+    summary="List events",
+    response_model=Page[EventPublic],
+    responses=LIST_RESPONSES,
+)
+async def list_events(request: Request, query: Annotated[EventQuery, Query()]) -> Response:
+    """Visits, meetings, talks, press conferences and summits, newest first by default.
+
+    Filter by the countries involved (`country=RU&country=FR`: both), host or guest country,
+    participants, kinds, topics discussed, place and dates (an event matches when its dates
+    overlap `date_from`..`date_to`). Each event carries its participants with their roles,
+    its topics and the citations that attest it.
+    """
+    return await list_response(
+        request, query, sort=query.sort.value, item_type=EventPublic,
+        fetch=partial(service.list_events, query=query),
+        count=partial(service.count_events, query=query),
+    )
+
+
+@router.get(
+    "/{event_id}",
+    operation_id="get_event",
+    summary="Get one event",
+    response_model=EventDetail,
+    responses=DETAIL_RESPONSES,
+)
+async def get_event(request: Request, event_id: EventId) -> Response:
+    """An event with its participants and roles, place, duration, format, outcomes, parent
+    and child events, topics, the statements made at it, and its citations."""
+    return await detail_response(request, partial(service.get_event, event_id=event_id))

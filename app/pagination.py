@@ -1,0 +1,133 @@
+"""Keyset pagination: opaque cursors whose cost does not grow with depth."""
+
+import base64
+import binascii
+import datetime as dt
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection, ColumnElement, Select, func, select, tuple_
+
+from app.errors import InvalidInput
+
+T = TypeVar("T")
+
+
+class Format(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    NDJSON = "ndjson"
+
+
+class ListQuery(BaseModel):
+    """Query parameters every list takes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(
+        default=50, ge=1, le=500,
+        description="Items per page, 1 to 500. With `format=csv` or `ndjson` and no `limit`, "
+        "every matching item is streamed.",
+    )
+    cursor: str | None = Field(
+        default=None, min_length=1, max_length=1000,
+        description="Opaque: the `next_cursor` of the previous page.",
+    )
+    count: bool = Field(default=False, description="Also count every matching item (`total`).")
+    format: Format | None = Field(
+        default=None,
+        description="`json` (default), `csv` or `ndjson`; `Accept: text/csv` also asks for CSV.",
+    )
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list, and how to get the next."""
+
+    items: list[T]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )
+    total: int | None = Field(description="Every matching item; counted only with `count=true`.")
+
+
+@dataclass(frozen=True)
+class Keyset:
+    """The columns a list is ordered by; together they are unique (the last is the id)."""
+
+    columns: tuple[ColumnElement[Any], ...]
+    descending: bool = False
+
+    def order_by(self) -> list[ColumnElement[Any]]:
+        return [c.desc() if self.descending else c.asc() for c in self.columns]
+
+    def after(self, values: list[Any]) -> ColumnElement[bool]:
+        """Rows strictly after the row whose key is `values`, in this order."""
+        if len(values) != len(self.columns):
+            raise InvalidInput(("query", "cursor"), "the cursor does not fit this list")
+        typed = [_typed(column, value) for column, value in zip(self.columns, values, strict=True)]
+        key = tuple_(*self.columns)
+        bound = tuple_(*typed)
+        return key < bound if self.descending else key > bound
+
+    def values_of(self, row: Any) -> list[Any]:
+        return [_plain(row._mapping[c.key]) for c in self.columns]  # type: ignore[attr-defined]
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _typed(column: ColumnElement[Any], value: Any) -> Any:
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        python_type = str
+    try:
+        if python_type is dt.date and isinstance(value, str):
+            return dt.date.fromisoformat(value)
+        if python_type in (str, int, float) and isinstance(value, python_type):
+            return value
+    except ValueError:
+        pass
+    raise InvalidInput(("query", "cursor"), "malformed cursor")
+
+
+def encode_cursor(sort: str, values: list[Any]) -> str:
+    raw = json.dumps([sort, *values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> list[Any]:
+    """The key values in `cursor`; a cursor from another sort order or garbage is a 422."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        decoded = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InvalidInput(("query", "cursor"), "malformed cursor") from None
+    if not isinstance(decoded, list) or not decoded or not isinstance(decoded[0], str):
+        raise InvalidInput(("query", "cursor"), "malformed cursor")
+    if decoded[0] != sort:
+        raise InvalidInput(("query", "cursor"), f"this cursor is for sort={decoded[0]}")
+    return decoded[1:]
+
+
+def keyset_page(
+    connection: Connection, statement: Select[Any], keyset: Keyset, *, after: list[Any] | None,
+    limit: int,
+) -> tuple[list[Any], list[Any] | None]:
+    """Up to `limit` rows after `after`, and the key of the last one if more follow."""
+    if after is not None:
+        statement = statement.where(keyset.after(after))
+    rows = list(connection.execute(statement.order_by(*keyset.order_by()).limit(limit + 1)))
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, keyset.values_of(rows[-1])
+
+
+def count_rows(connection: Connection, statement: Select[Any]) -> int:
+    return int(connection.execute(
+        select(func.count()).select_from(statement.order_by(None).subquery())).scalar_one())

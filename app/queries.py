@@ -1,0 +1,35 @@
+"""Query helpers shared by the services."""
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Row, Select, or_
+
+from app.values import PartialDate
+
+
+def grouped(connection: Connection, statement: Select[Any]) -> dict[Any, list[Row[Any]]]:
+    """Rows of `statement` grouped by their first column, keeping the statement's order."""
+    groups: dict[Any, list[Row[Any]]] = defaultdict(list)
+    for row in connection.execute(statement):
+        groups[row[0]].append(row)
+    return groups
+
+
+def overlaps(
+    first: ColumnElement[Any], last: ColumnElement[Any],
+    date_from: PartialDate | None, date_to: PartialDate | None,
+) -> list[ColumnElement[bool]]:
+    """Conditions for an interval [first, last] to overlap [date_from, date_to]."""
+    conditions = []
+    if date_to is not None:
+        conditions.append(first <= date_to.last)
+    if date_from is not None:
+        conditions.append(last >= date_from.first)
+    return conditions
+
+
+def contains_words(text: str, *columns: ColumnElement[Any]) -> ColumnElement[bool]:
+    """Case-insensitive substring match of `text` in any of `columns` (LIKE, escaped)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(*(column.ilike(pattern, escape="\\") for column in columns))

@@ -1,0 +1,131 @@
+"""Building responses: conditional GETs, JSON pages, streamed CSV and NDJSON."""
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, TypeAdapter
+from sqlalchemy import Connection
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from app.db import run_in_connection
+from app.formats import MEDIA_TYPES, csv_header, csv_rows, ndjson_rows, negotiate
+from app.http_cache import etag_matches, make_etag
+from app.pagination import Format, ListQuery, Page, decode_cursor, encode_cursor
+from app.revision import current_revision
+
+T = TypeVar("T", bound=BaseModel)
+
+# fetch(connection, after=key values or None, limit=n) -> (items, key of last item or None)
+Fetch = Callable[..., tuple[list[T], list[Any] | None]]
+Count = Callable[[Connection], int]
+
+STREAM_BATCH = 500
+LIST_CONTENT = {
+    "text/csv": {"schema": {"type": "string"}, "example": "id,title\r\n"},
+    "application/x-ndjson": {"schema": {"type": "string"}, "example": '{"id": "..."}\n'},
+}
+
+
+class _NotModified(Exception):
+    pass
+
+
+def _check(connection: Connection, request: Request, representation: str) -> str:
+    etag = make_etag(current_revision(connection), request, representation)
+    if etag_matches(request.headers.get("if-none-match"), etag):
+        raise _NotModified(etag)
+    return etag
+
+
+def _not_modified(etag: str) -> Response:
+    return Response(status_code=304, headers={"ETag": etag})
+
+
+async def detail_response(
+    request: Request, fetch: Callable[[Connection], BaseModel]
+) -> Response:
+    """`fetch` returns the resource or raises `NotFound`; a current ETag gives a 304."""
+
+    def work(connection: Connection) -> tuple[str, bytes]:
+        etag = _check(connection, request, "json")
+        return etag, fetch(connection).model_dump_json().encode()
+
+    try:
+        etag, body = await run_in_connection(work)
+    except _NotModified as current:
+        return _not_modified(str(current))
+    return Response(body, media_type="application/json", headers={"ETag": etag})
+
+
+def _next_link(request: Request, cursor: str) -> str:
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+    params.append(("cursor", cursor))
+    return f'<{request.url.path}?{urlencode(params)}>; rel="next"'
+
+
+async def list_response(
+    request: Request, query: ListQuery, *, sort: str, item_type: type[T], fetch: Fetch[T],
+    count: Count,
+) -> Response:
+    """A page of a list as JSON, or the list streamed as CSV or NDJSON."""
+    fmt = negotiate(request, query.format)
+    after = decode_cursor(query.cursor, sort) if query.cursor else None
+    if fmt is not Format.JSON:
+        return await _stream(request, query, fmt, sort, item_type, fetch, after)
+
+    page_type = TypeAdapter(Page[item_type])  # type: ignore[valid-type]
+
+    def work(connection: Connection) -> tuple[str, bytes, str | None]:
+        etag = _check(connection, request, fmt.value)
+        items, last_key = fetch(connection, after=after, limit=query.limit)
+        next_cursor = encode_cursor(sort, last_key) if last_key is not None else None
+        total = count(connection) if query.count else None
+        page = Page[item_type](items=items, next_cursor=next_cursor, total=total)  # type: ignore[valid-type]
+        return etag, page_type.dump_json(page), next_cursor
+
+    try:
+        etag, body, next_cursor = await run_in_connection(work)
+    except _NotModified as current:
+        return _not_modified(str(current))
+    headers = {"ETag": etag}
+    if next_cursor:
+        headers["Link"] = _next_link(request, next_cursor)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+async def _stream(
+    request: Request, query: ListQuery, fmt: Format, sort: str, item_type: type[T],
+    fetch: Fetch[T], after: list[Any] | None,
+) -> Response:
+    """Streams page after page, each fetched in its own short thread call (no held connection).
+
+    With an explicit `limit` the stream is one page, and `Link` points at the next.
+    """
+    one_page = "limit" in query.model_fields_set
+    batch = query.limit if one_page else STREAM_BATCH
+
+    def first(connection: Connection) -> tuple[str, list[T], list[Any] | None]:
+        etag = _check(connection, request, fmt.value)
+        return (etag, *fetch(connection, after=after, limit=batch))
+
+    try:
+        etag, items, last_key = await run_in_connection(first)
+    except _NotModified as current:
+        return _not_modified(str(current))
+    render = csv_rows if fmt is Format.CSV else ndjson_rows
+
+    async def body() -> AsyncIterator[str]:
+        nonlocal items, last_key
+        if fmt is Format.CSV:
+            yield csv_header(item_type)
+        yield render(items)
+        while last_key is not None and not one_page:
+            items, last_key = await run_in_connection(fetch, after=last_key, limit=batch)
+            yield render(items)
+
+    headers = {"ETag": etag}
+    if one_page and last_key is not None:
+        headers["Link"] = _next_link(request, encode_cursor(sort, last_key))
+    return StreamingResponse(body(), media_type=MEDIA_TYPES[fmt], headers=headers)

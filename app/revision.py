@@ -1,0 +1,35 @@
+"""The knowledge base's revision: bumped by every load that changes a row.
+
+ETags derive from it, so a client's cached answer stays valid until the data changes, and a
+conditional request is answered without running its query.
+"""
+
+import datetime as dt
+
+from sqlalchemy import Connection, select, update
+from sqlmodel import Field, SQLModel
+
+
+class KnowledgeBaseRevision(SQLModel, table=True):
+    __tablename__ = "kb_revision"
+
+    id: int = Field(primary_key=True)  # a single row, id 1
+    revision: int
+    changed_at: dt.datetime
+
+
+def current_revision(connection: Connection) -> int:
+    table = KnowledgeBaseRevision.__table__  # type: ignore[attr-defined]
+    value = connection.execute(select(table.c.revision).where(table.c.id == 1)).scalar()
+    return int(value or 0)
+
+
+def bump_revision(connection: Connection) -> int:
+    """Adds one to the revision, inside the caller's transaction (the migration adds the row)."""
+    table = KnowledgeBaseRevision.__table__  # type: ignore[attr-defined]
+    now = dt.datetime.now(dt.UTC)
+    return int(connection.execute(
+        update(table).where(table.c.id == 1)
+        .values(revision=table.c.revision + 1, changed_at=now)
+        .returning(table.c.revision)
+    ).scalar_one())
