@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from anyio import to_thread
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 

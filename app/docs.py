@@ -19,8 +19,10 @@ EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
 ASSETS_PATH = "/docs-assets"
 
 LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "A page of items (or, as CSV or NDJSON, the items streamed).",
-          "content": LIST_CONTENT},
+    200: {
+        "description": "A page of items (or, as CSV or NDJSON, the items streamed).",
+        "content": LIST_CONTENT,
+    },
     304: NOT_MODIFIED_DOC,
     422: VALIDATION_ERROR_DOC,
 }
@@ -65,8 +67,12 @@ def install_docs(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = get_openapi(
-                title=app.title, version=app.version, summary=app.summary,
-                description=app.description, routes=app.routes, tags=app.openapi_tags,
+                title=app.title,
+                version=app.version,
+                summary=app.summary,
+                description=app.description,
+                routes=app.routes,
+                tags=app.openapi_tags,
             )
             examples = load_examples()
             for path_item in schema["paths"].values():

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -54,28 +55,44 @@ def _problem_doc(description: str, example: dict[str, Any]) -> dict[str, Any]:
     return {
         "model": Problem,
         "description": description,
-        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"},
-                                   "example": example}},
+        "content": {
+            PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}, "example": example}
+        },
     }
 
 
 VALIDATION_ERROR_DOC = _problem_doc(
     "Invalid input: `errors` names each field at fault.",
-    {"type": "about:blank", "title": "Unprocessable Content", "status": 422,
-     "detail": "1 invalid field", "instance": "/api/v1/events",
-     "errors": [{"location": ["query", "limit"],
-                 "message": "Input should be less than or equal to 500"}]},
+    {
+        "type": "about:blank",
+        "title": "Unprocessable Content",
+        "status": 422,
+        "detail": "1 invalid field",
+        "instance": "/api/v1/events",
+        "errors": [
+            {"location": ["query", "limit"], "message": "Input should be less than or equal to 500"}
+        ],
+    },
 )
 NOT_FOUND_DOC = _problem_doc(
     "No such resource.",
-    {"type": "about:blank", "title": "Not Found", "status": 404,
-     "detail": "event 'no-such-event' not found", "instance": "/api/v1/events/no-such-event"},
+    {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "event 'no-such-event' not found",
+        "instance": "/api/v1/events/no-such-event",
+    },
 )
 NOT_MODIFIED_DOC = {"description": "Not modified: the `If-None-Match` ETag is current."}
 
 
 def problem_response(
-    request: Request, status: int, detail: str, *, errors: list[dict[str, Any]] | None = None,
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
@@ -105,8 +122,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InvalidInput)
-    return problem_response(request, 422, "1 invalid field",
-                            errors=[{"location": list(exc.location), "message": exc.message}])
+    return problem_response(
+        request,
+        422,
+        "1 invalid field",
+        errors=[{"location": list(exc.location), "message": exc.message}],
+    )
 
 
 async def _not_found(request: Request, exc: Exception) -> JSONResponse:
@@ -123,6 +144,11 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, exc.status_code, detail, headers=exc.headers)
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.error("database error on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(request, 503, "The database is unavailable or not migrated.")
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(request, 500, "An unexpected error occurred; it has been logged.")
@@ -133,4 +159,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InvalidInput, _invalid_input)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)

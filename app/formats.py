@@ -16,8 +16,12 @@ MEDIA_TYPES = {
     Format.CSV: "text/csv; charset=utf-8",
     Format.NDJSON: "application/x-ndjson",
 }
-_ACCEPTED = {"application/json": Format.JSON, "text/csv": Format.CSV,
-             "application/x-ndjson": Format.NDJSON, "application/ndjson": Format.NDJSON}
+_ACCEPTED = {
+    "application/json": Format.JSON,
+    "text/csv": Format.CSV,
+    "application/x-ndjson": Format.NDJSON,
+    "application/ndjson": Format.NDJSON,
+}
 
 
 def negotiate(request: Request, asked: Format | None) -> Format:
@@ -47,8 +51,9 @@ def csv_header(model: type[BaseModel]) -> str:
 
 
 def csv_rows(items: Iterable[BaseModel]) -> str:
-    return "".join(_csv_line([_cell(v) for v in item.model_dump(mode="json").values()])
-                   for item in items)
+    return "".join(
+        _csv_line([_cell(v) for v in item.model_dump(mode="json").values()]) for item in items
+    )
 
 
 def ndjson_rows(items: Iterable[BaseModel]) -> str:

@@ -23,7 +23,17 @@ GET has a strong `ETag` (send `If-None-Match` for a `304`); lists also answer CS
 """
 
 TAGS = [
+    {"name": "countries", "description": "ISO 3166-1 countries, the reference data."},
+    {"name": "organizations", "description": "Unions, forums and other groupings."},
+    {"name": "people", "description": "Leaders and officials, and the offices they held."},
+    {"name": "places", "description": "Where events took place."},
     {"name": "events", "description": "Visits, meetings, talks, press conferences, summits."},
+    {"name": "mechanisms", "description": "Cooperation bodies and their status over time."},
+    {"name": "figures", "description": "Trade, investment and other measured values."},
+    {"name": "topics", "description": "Crises and other subjects leaders discussed."},
+    {"name": "statements", "description": "What leaders said, quoted or paraphrased."},
+    {"name": "assessments", "description": "Judgements of the climate of a relationship."},
+    {"name": "sources", "description": "The documents every fact cites."},
     {"name": "operations", "description": "Liveness and readiness probes."},
 ]
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, ColumnElement, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Connection, Select, func, select, tuple_
 
 from app.errors import InvalidInput
 
@@ -28,12 +28,16 @@ class ListQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(
-        default=50, ge=1, le=500,
+        default=50,
+        ge=1,
+        le=500,
         description="Items per page, 1 to 500. With `format=csv` or `ndjson` and no `limit`, "
         "every matching item is streamed.",
     )
     cursor: str | None = Field(
-        default=None, min_length=1, max_length=1000,
+        default=None,
+        min_length=1,
+        max_length=1000,
         description="Opaque: the `next_cursor` of the previous page.",
     )
     count: bool = Field(default=False, description="Also count every matching item (`total`).")
@@ -81,17 +85,24 @@ def _plain(value: Any) -> Any:
 
 
 def _typed(column: ColumnElement[Any], value: Any) -> Any:
+    """A cursor value converted to its column's type; anything unexpected is a 422."""
     try:
         python_type = column.type.python_type
     except NotImplementedError:
         python_type = str
-    try:
-        if python_type is dt.date and isinstance(value, str):
+    if python_type is dt.date and isinstance(value, str):
+        try:
             return dt.date.fromisoformat(value)
-        if python_type in (str, int, float) and isinstance(value, python_type):
-            return value
-    except ValueError:
-        pass
+        except ValueError:
+            pass
+    elif (
+        python_type in (int, float)
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
+        return value
+    elif python_type not in (dt.date, int, float) and isinstance(value, str):
+        return value  # text columns (SQLModel's AutoString reports `object`)
     raise InvalidInput(("query", "cursor"), "malformed cursor")
 
 
@@ -115,7 +126,11 @@ def decode_cursor(cursor: str, sort: str) -> list[Any]:
 
 
 def keyset_page(
-    connection: Connection, statement: Select[Any], keyset: Keyset, *, after: list[Any] | None,
+    connection: Connection,
+    statement: Select[Any],
+    keyset: Keyset,
+    *,
+    after: list[Any] | None,
     limit: int,
 ) -> tuple[list[Any], list[Any] | None]:
     """Up to `limit` rows after `after`, and the key of the last one if more follow."""
@@ -129,5 +144,8 @@ def keyset_page(
 
 
 def count_rows(connection: Connection, statement: Select[Any]) -> int:
-    return int(connection.execute(
-        select(func.count()).select_from(statement.order_by(None).subquery())).scalar_one())
+    return int(
+        connection.execute(
+            select(func.count()).select_from(statement.order_by(None).subquery())
+        ).scalar_one()
+    )

@@ -17,8 +17,10 @@ def grouped(connection: Connection, statement: Select[Any]) -> dict[Any, list[Ro
 
 
 def overlaps(
-    first: ColumnElement[Any], last: ColumnElement[Any],
-    date_from: PartialDate | None, date_to: PartialDate | None,
+    first: ColumnElement[Any],
+    last: ColumnElement[Any],
+    date_from: PartialDate | None,
+    date_to: PartialDate | None,
 ) -> list[ColumnElement[bool]]:
     """Conditions for an interval [first, last] to overlap [date_from, date_to]."""
     conditions = []

@@ -43,9 +43,7 @@ def _not_modified(etag: str) -> Response:
     return Response(status_code=304, headers={"ETag": etag})
 
 
-async def detail_response(
-    request: Request, fetch: Callable[[Connection], BaseModel]
-) -> Response:
+async def detail_response(request: Request, fetch: Callable[[Connection], BaseModel]) -> Response:
     """`fetch` returns the resource or raises `NotFound`; a current ETag gives a 304."""
 
     def work(connection: Connection) -> tuple[str, bytes]:
@@ -66,7 +64,12 @@ def _next_link(request: Request, cursor: str) -> str:
 
 
 async def list_response(
-    request: Request, query: ListQuery, *, sort: str, item_type: type[T], fetch: Fetch[T],
+    request: Request,
+    query: ListQuery,
+    *,
+    sort: str,
+    item_type: type[T],
+    fetch: Fetch[T],
     count: Count,
 ) -> Response:
     """A page of a list as JSON, or the list streamed as CSV or NDJSON."""
@@ -96,8 +99,13 @@ async def list_response(
 
 
 async def _stream(
-    request: Request, query: ListQuery, fmt: Format, sort: str, item_type: type[T],
-    fetch: Fetch[T], after: list[Any] | None,
+    request: Request,
+    query: ListQuery,
+    fmt: Format,
+    sort: str,
+    item_type: type[T],
+    fetch: Fetch[T],
+    after: list[Any] | None,
 ) -> Response:
     """Streams page after page, each fetched in its own short thread call (no held connection).
 

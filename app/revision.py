@@ -28,8 +28,11 @@ def bump_revision(connection: Connection) -> int:
     """Adds one to the revision, inside the caller's transaction (the migration adds the row)."""
     table = KnowledgeBaseRevision.__table__  # type: ignore[attr-defined]
     now = dt.datetime.now(dt.UTC)
-    return int(connection.execute(
-        update(table).where(table.c.id == 1)
-        .values(revision=table.c.revision + 1, changed_at=now)
-        .returning(table.c.revision)
-    ).scalar_one())
+    return int(
+        connection.execute(
+            update(table)
+            .where(table.c.id == 1)
+            .values(revision=table.c.revision + 1, changed_at=now)
+            .returning(table.c.revision)
+        ).scalar_one()
+    )

@@ -10,8 +10,9 @@ class CitationPublic(BaseModel):
 
     source: str = Field(examples=["improving-russia-france-relations"])
     excerpt: str = Field(
-        examples=["Their two-way trade hit US$17.2 billion last year, an increase of 11% "
-                  "compared to 2017"]
+        examples=[
+            "Their two-way trade hit US$17.2 billion last year, an increase of 11% compared to 2017"
+        ]
     )
 
 

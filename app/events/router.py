@@ -12,8 +12,14 @@ from app.pagination import Page
 from app.responses import detail_response, list_response
 
 router = APIRouter(prefix="/events", tags=["events"])
-EventId = Annotated[str, Path(max_length=200, description="Event id (a slug).",
-                              examples=["2019-08-19-putin-official-visit-france"])]
+EventId = Annotated[
+    str,
+    Path(
+        max_length=200,
+        description="Event id (a slug).",
+        examples=["2019-08-19-putin-official-visit-france"],
+    ),
+]
 
 
 @router.get(
@@ -32,7 +38,10 @@ async def list_events(request: Request, query: Annotated[EventQuery, Query()]) -
     its topics and the citations that attest it.
     """
     return await list_response(
-        request, query, sort=query.sort.value, item_type=EventPublic,
+        request,
+        query,
+        sort=query.sort.value,
+        item_type=EventPublic,
         fetch=partial(service.list_events, query=query),
         count=partial(service.count_events, query=query),
     )

@@ -49,7 +49,9 @@ class EventQuery(ListQuery, DateRange):
     )
     place: Slug | None = Field(default=None, description="Place id.")
     q: str | None = Field(
-        default=None, min_length=1, max_length=200,
+        default=None,
+        min_length=1,
+        max_length=200,
         description="Words to look for in the title and notes (case-insensitive).",
     )
     sort: EventSort = Field(default=EventSort.START_DESC, description="By start date.")

@@ -55,29 +55,39 @@ def filtered(query: EventQuery) -> Select[Any]:
     """Every event matching the query's filters, unordered."""
     statement_ = select(event)
     for country in query.country:
-        statement_ = statement_.where(event.c.id.in_(
-            select(event_country.c.event_id).where(event_country.c.country == country)))
+        statement_ = statement_.where(
+            event.c.id.in_(
+                select(event_country.c.event_id).where(event_country.c.country == country)
+            )
+        )
     if query.host:
         statement_ = statement_.where(event.c.host_country == query.host)
     if query.guest:
         statement_ = statement_.where(
-            event.c.id.in_(select(event_country.c.event_id)
-                           .where(event_country.c.country == query.guest)),
+            event.c.id.in_(
+                select(event_country.c.event_id).where(event_country.c.country == query.guest)
+            ),
             func.coalesce(event.c.host_country, "") != query.guest,
         )
     for person_id in query.participant:
-        statement_ = statement_.where(event.c.id.in_(
-            select(event_participant.c.event_id)
-            .where(event_participant.c.person_id == person_id)))
+        statement_ = statement_.where(
+            event.c.id.in_(
+                select(event_participant.c.event_id).where(
+                    event_participant.c.person_id == person_id
+                )
+            )
+        )
     if query.kind:
         statement_ = statement_.where(event.c.kind.in_([k.value for k in query.kind]))
     for topic_id in query.topic:
-        statement_ = statement_.where(event.c.id.in_(
-            select(event_topic.c.event_id).where(event_topic.c.topic_id == topic_id)))
+        statement_ = statement_.where(
+            event.c.id.in_(select(event_topic.c.event_id).where(event_topic.c.topic_id == topic_id))
+        )
     if query.place:
         statement_ = statement_.where(event.c.place_id == query.place)
     statement_ = statement_.where(
-        *overlaps(event.c.start_first, last_day, query.date_from, query.date_to))
+        *overlaps(event.c.start_first, last_day, query.date_from, query.date_to)
+    )
     if query.q:
         statement_ = statement_.where(contains_words(query.q, event.c.title, event.c.notes))
     return statement_
@@ -86,8 +96,9 @@ def filtered(query: EventQuery) -> Select[Any]:
 def list_events(
     connection: Connection, *, query: EventQuery, after: list[Any] | None, limit: int
 ) -> tuple[list[EventPublic], list[Any] | None]:
-    rows, last_key = keyset_page(connection, filtered(query), KEYSETS[query.sort],
-                                 after=after, limit=limit)
+    rows, last_key = keyset_page(
+        connection, filtered(query), KEYSETS[query.sort], after=after, limit=limit
+    )
     return build_events(connection, rows), last_key
 
 
@@ -116,47 +127,82 @@ def build_events(connection: Connection, rows: list[Row[Any]]) -> list[EventPubl
     ids = [row.id for row in rows]
     if not ids:
         return []
-    countries = grouped(connection, select(event_country.c.event_id, event_country.c.country)
-                        .where(event_country.c.event_id.in_(ids))
-                        .order_by(event_country.c.event_id, event_country.c.country))
+    countries = grouped(
+        connection,
+        select(event_country.c.event_id, event_country.c.country)
+        .where(event_country.c.event_id.in_(ids))
+        .order_by(event_country.c.event_id, event_country.c.country),
+    )
     role_order = case({"host": 0, "guest": 1}, value=event_participant.c.role, else_=2)
-    participants = grouped(connection, select(
-        event_participant.c.event_id, person.c.id, person.c.name, event_participant.c.role)
+    participants = grouped(
+        connection,
+        select(event_participant.c.event_id, person.c.id, person.c.name, event_participant.c.role)
         .join(person, person.c.id == event_participant.c.person_id)
         .where(event_participant.c.event_id.in_(ids))
-        .order_by(event_participant.c.event_id, role_order, person.c.name))
-    topics = grouped(connection, select(event_topic.c.event_id, topic.c.id, topic.c.name)
-                     .join(topic, topic.c.id == event_topic.c.topic_id)
-                     .where(event_topic.c.event_id.in_(ids))
-                     .order_by(event_topic.c.event_id, topic.c.name))
-    organizations = grouped(connection, select(
-        event_organization.c.event_id, organization.c.id, organization.c.name)
+        .order_by(event_participant.c.event_id, role_order, person.c.name),
+    )
+    topics = grouped(
+        connection,
+        select(event_topic.c.event_id, topic.c.id, topic.c.name)
+        .join(topic, topic.c.id == event_topic.c.topic_id)
+        .where(event_topic.c.event_id.in_(ids))
+        .order_by(event_topic.c.event_id, topic.c.name),
+    )
+    organizations = grouped(
+        connection,
+        select(event_organization.c.event_id, organization.c.id, organization.c.name)
         .join(organization, organization.c.id == event_organization.c.organization_id)
         .where(event_organization.c.event_id.in_(ids))
-        .order_by(event_organization.c.event_id, organization.c.name))
+        .order_by(event_organization.c.event_id, organization.c.name),
+    )
     place_ids = {row.place_id for row in rows if row.place_id}
-    places = {r.id: Named(id=r.id, name=r.name) for r in connection.execute(
-        select(place.c.id, place.c.name).where(place.c.id.in_(place_ids)))} if place_ids else {}
+    places = (
+        {
+            r.id: Named(id=r.id, name=r.name)
+            for r in connection.execute(
+                select(place.c.id, place.c.name).where(place.c.id.in_(place_ids))
+            )
+        }
+        if place_ids
+        else {}
+    )
     parent_ids = {row.parent_id for row in rows if row.parent_id}
-    parents = {ref.id: ref for ref in event_refs(
-        connection, select(event).where(event.c.id.in_(parent_ids)))} if parent_ids else {}
+    parents = (
+        {
+            ref.id: ref
+            for ref in event_refs(connection, select(event).where(event.c.id.in_(parent_ids)))
+        }
+        if parent_ids
+        else {}
+    )
     citations = citations_of(connection, SubjectType.EVENT, ids)
 
     return [
         EventPublic(
-            id=row.id, kind=row.kind, status=row.status, title=row.title,
-            start=_ref(row).start, start_text=row.start_text,
+            id=row.id,
+            kind=row.kind,
+            status=row.status,
+            title=row.title,
+            start=_ref(row).start,
+            start_text=row.start_text,
             end=PartialDate.from_columns(row.end_first, row.end_last, row.end_precision),
             end_text=row.end_text,
             place=places.get(row.place_id) if row.place_id else None,
             host_country=row.host_country,
             countries=[r.country for r in countries.get(row.id, [])],
             organizations=[Named(id=r.id, name=r.name) for r in organizations.get(row.id, [])],
-            participants=[ParticipantPublic(person=Named(id=r.id, name=r.name), role=r.role)
-                          for r in participants.get(row.id, [])],
-            duration=Quantity(value=row.duration_value, unit=row.duration_unit,
-                              qualifier=row.duration_qualifier, text=row.duration_text)
-            if row.duration_value is not None else None,
+            participants=[
+                ParticipantPublic(person=Named(id=r.id, name=r.name), role=r.role)
+                for r in participants.get(row.id, [])
+            ],
+            duration=Quantity(
+                value=row.duration_value,
+                unit=row.duration_unit,
+                qualifier=row.duration_qualifier,
+                text=row.duration_text,
+            )
+            if row.duration_value is not None
+            else None,
             format=row.format,
             outcomes=EventOutcomes.model_validate(row.outcomes) if row.outcomes else None,
             parent=parents.get(row.parent_id) if row.parent_id else None,
@@ -173,17 +219,26 @@ def get_event(connection: Connection, *, event_id: str) -> EventDetail:
     if row is None:
         raise NotFound("event", event_id)
     (public,) = build_events(connection, [row])
-    children = event_refs(connection, select(event).where(event.c.parent_id == event_id)
-                          .order_by(event.c.start_first, event.c.id))
+    children = event_refs(
+        connection,
+        select(event)
+        .where(event.c.parent_id == event_id)
+        .order_by(event.c.start_first, event.c.id),
+    )
     said = connection.execute(
         select(statement, person.c.name.label("speaker_name"))
         .join(person, person.c.id == statement.c.speaker_id)
         .where(statement.c.event_id == event_id)
-        .order_by(statement.c.date_first, statement.c.id))
+        .order_by(statement.c.date_first, statement.c.id)
+    )
     statements = [
         StatementRef(
-            id=s.id, speaker=Named(id=s.speaker_id, name=s.speaker_name),
-            date=_date(s.date_first, s.date_last, s.date_precision), mode=s.mode, text=s.text)
+            id=s.id,
+            speaker=Named(id=s.speaker_id, name=s.speaker_name),
+            date=_date(s.date_first, s.date_last, s.date_precision),
+            mode=s.mode,
+            text=s.text,
+        )
         for s in said
     ]
     return EventDetail(**dict(public), children=children, statements=statements)

@@ -1,0 +1,5 @@
+"""Countries: HTTP endpoints."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/countries", tags=["countries"])

@@ -1,0 +1,5 @@
+"""Figures: HTTP endpoints."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/figures", tags=["figures"])

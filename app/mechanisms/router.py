@@ -1,0 +1,5 @@
+"""Mechanisms: HTTP endpoints."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/mechanisms", tags=["mechanisms"])

@@ -1,0 +1,5 @@
+"""Organizations: HTTP endpoints."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/organizations", tags=["organizations"])

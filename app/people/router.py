@@ -1,0 +1,5 @@
+"""People: HTTP endpoints."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/people", tags=["people"])

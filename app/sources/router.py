@@ -1,0 +1,5 @@
+"""Sources: HTTP endpoints."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/sources", tags=["sources"])

@@ -1,0 +1,5 @@
+"""Statements: HTTP endpoints."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/statements", tags=["statements"])

@@ -1,0 +1,5 @@
+"""Topics: HTTP endpoints."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/topics", tags=["topics"])
