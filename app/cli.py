@@ -17,6 +17,7 @@ app = typer.Typer(
     help="Entente: a knowledge base of diplomatic relations, served as a typed REST API.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
 
 PathsArg = Annotated[
@@ -91,6 +92,17 @@ def validate(paths: PathsArg = None) -> None:
         _fail(errors)
         return
     typer.echo(f"valid: {count} record(s)")
+
+
+@app.command()
+def examples() -> None:
+    """Regenerate the OpenAPI examples from the seeded database (app/openapi_examples.json)."""
+    from app.main import create_app
+    from app.openapi_examples import write
+
+    _require_migrated()
+    write(create_app())
+    typer.echo("examples written")
 
 
 @app.command()

@@ -1,6 +1,7 @@
 """RFC 9457 problem details for every error the API gives; no stack trace or SQL ever leaks."""
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -93,7 +94,7 @@ def problem_response(
     detail: str,
     *,
     errors: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -104,7 +105,9 @@ def problem_response(
     }
     if errors is not None:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return JSONResponse(
+        body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {})
+    )
 
 
 def _readable(error: dict[str, Any]) -> dict[str, Any]:

@@ -1,37 +1,60 @@
 """Liveness and readiness probes, outside the versioned API."""
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import migrations
-from app.db import get_engine
+from app.db import run_in_connection
+from app.errors import PROBLEM_JSON, problem_response
 
 router = APIRouter(tags=["operations"])
 
+UNAVAILABLE_DOC: dict[int | str, dict[str, Any]] = {
+    503: {
+        "description": "Not ready: the database is unreachable or not migrated.",
+        "content": {
+            PROBLEM_JSON: {
+                "example": {
+                    "type": "about:blank",
+                    "title": "Service Unavailable",
+                    "status": 503,
+                    "detail": "database not migrated to the latest schema",
+                    "instance": "/readyz",
+                }
+            }
+        },
+    }
+}
 
-@router.get("/healthz", summary="Is the process alive?")
-def healthz() -> dict[str, str]:
+
+@router.get("/healthz", operation_id="healthz", summary="Is the process alive?")
+async def healthz() -> dict[str, str]:
     """Answers `{"status": "ok"}` while the process runs; touches no database."""
     return {"status": "ok"}
 
 
+def _at_head(connection: Connection) -> bool:
+    return migrations.current_revision(connection) == migrations.head_revision()
+
+
 @router.get(
     "/readyz",
+    operation_id="readyz",
     summary="Can the API answer queries?",
-    responses={503: {"description": "Database unreachable or not migrated."}},
+    responses=UNAVAILABLE_DOC,
 )
-def readyz() -> JSONResponse:
-    """200 when the database is reachable and migrated to the latest schema, else 503."""
+async def readyz(request: Request) -> Response:
+    """200 `{"status": "ok"}` when the database is reachable and migrated to the latest
+    schema; otherwise a 503 problem that says which."""
     try:
-        ready = migrations.is_at_head(get_engine())
-        detail = "ready" if ready else "database not migrated to the latest schema"
+        ready = await run_in_connection(_at_head)
+        detail = "database not migrated to the latest schema"
     except SQLAlchemyError:
         ready, detail = False, "database unreachable"
     if ready:
         return JSONResponse({"status": "ok"})
-    return JSONResponse(
-        {"type": "about:blank", "title": "Service Unavailable", "status": 503, "detail": detail},
-        status_code=503,
-        media_type="application/problem+json",
-    )
+    return problem_response(request, 503, detail)

@@ -9,7 +9,9 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 APP_DIR = Path(__file__).resolve().parent
 
@@ -37,3 +39,59 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
         return True
     tags = (tag.strip().removeprefix("W/") for tag in if_none_match.split(","))
     return etag in tags
+
+
+class BodyETagMiddleware:
+    """Gives a strong ETag (a digest of the body) to GET answers that have none.
+
+    The API's own responses carry revision-based ETags and pass through untouched; this
+    covers the rest (the OpenAPI document, the docs pages, the probes), so that every GET
+    can be revalidated.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        if_none_match = Headers(scope=scope).get("if-none-match")
+        start: Message | None = None
+        passthrough = False
+        chunks: list[bytes] = []
+
+        async def buffered_send(message: Message) -> None:
+            nonlocal start, passthrough
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(raw=message["headers"])
+                if message["status"] != 200 or "etag" in headers:
+                    passthrough = True
+                    await send(message)
+                else:
+                    start = message
+                return
+            if passthrough or message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = b"".join(chunks)
+            etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+            headers = MutableHeaders(raw=start["headers"])
+            headers["ETag"] = etag
+            if etag_matches(if_none_match, etag):
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 304,
+                        "headers": [(b"etag", etag.encode())],
+                    }
+                )
+                await send({"type": "http.response.body", "body": b""})
+                return
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, buffered_send)

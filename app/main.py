@@ -6,6 +6,7 @@ from app.api import api_router
 from app.docs import install_docs
 from app.errors import install_error_handlers
 from app.health import router as health_router
+from app.http_cache import BodyETagMiddleware
 
 DESCRIPTION = """
 A knowledge base of diplomatic relations between countries: visits and meetings of leaders,
@@ -48,6 +49,7 @@ def create_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.add_middleware(BodyETagMiddleware)
     install_error_handlers(app)
     install_docs(app)
     app.include_router(api_router)

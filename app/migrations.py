@@ -1,10 +1,12 @@
 """Running Alembic from code: the CLI, the tests and the readiness probe share these."""
 
+from functools import lru_cache
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from app.config import PROJECT_ROOT, get_settings
 
@@ -34,13 +36,16 @@ def downgrade(url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
 
 
+def current_revision(bind: Engine | Connection) -> str | None:
+    if isinstance(bind, Connection):
+        return MigrationContext.configure(bind).get_current_revision()
+    with bind.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+@lru_cache(maxsize=1)
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
 
 
 def is_at_head(engine: Engine) -> bool:

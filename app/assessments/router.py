@@ -1,5 +1,65 @@
 """Assessments: HTTP endpoints."""
 
-from fastapi import APIRouter
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.assessments import service
+from app.assessments.schemas import AssessmentPublic, AssessmentQuery
+from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
+from app.pagination import Page
+from app.responses import detail_response, list_response
 
 router = APIRouter(prefix="/assessments", tags=["assessments"])
+AssessmentId = Annotated[
+    str,
+    Path(
+        max_length=200,
+        description="Assessment id (a slug).",
+        examples=["ru-fr-2019-08-visit-shows-improvement"],
+    ),
+]
+
+
+@router.get(
+    "",
+    operation_id="list_assessments",
+    summary="List assessments",
+    response_model=Page[AssessmentPublic],
+    responses=LIST_RESPONSES,
+)
+async def list_assessments(
+    request: Request, query: Annotated[AssessmentQuery, Query()]
+) -> Response:
+    """Judgements of the climate of relationships (`cold`, `warming`, ...), latest period first
+    by default.
+
+    Filters combine (all must hold): the countries that are parties (`country=RU&country=FR`:
+    both), stances (`stance=cold&stance=cooling`: either), who holds the judgement, and dates
+    (an assessment matches when the period it judges, from `period` to `period_end`, overlaps
+    `date_from`..`date_to`). Each assessment carries its parties, holder and citations.
+    """
+    return await list_response(
+        request,
+        query,
+        sort=query.sort.value,
+        item_type=AssessmentPublic,
+        fetch=partial(service.list_assessments, query=query),
+        count=partial(service.count_assessments, query=query),
+    )
+
+
+@router.get(
+    "/{assessment_id}",
+    operation_id="get_assessment",
+    summary="Get one assessment",
+    response_model=AssessmentPublic,
+    responses=DETAIL_RESPONSES,
+)
+async def get_assessment(request: Request, assessment_id: AssessmentId) -> Response:
+    """An assessment with its parties (countries, an organization or a named counterpart), the
+    period it judges, its stance, who holds it, its text and citations."""
+    return await detail_response(
+        request, partial(service.get_assessment, assessment_id=assessment_id)
+    )

@@ -1,5 +1,87 @@
 """Figures: HTTP endpoints."""
 
-from fastapi import APIRouter
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
+from app.figures import service
+from app.figures.schemas import FigurePublic, FigureQuery, FigureSeries, SeriesQuery
+from app.pagination import Page
+from app.responses import detail_response, list_response
 
 router = APIRouter(prefix="/figures", tags=["figures"])
+FigureId = Annotated[
+    str,
+    Path(
+        max_length=200,
+        description="Figure id (a slug).",
+        examples=["ru-fr-bilateral-trade-2018"],
+    ),
+]
+# A series is never missing (a pair without figures has no points): no 404 to document.
+SERIES_RESPONSES = {status: doc for status, doc in DETAIL_RESPONSES.items() if status != 404}
+
+
+@router.get(
+    "",
+    operation_id="list_figures",
+    summary="List figures",
+    response_model=Page[FigurePublic],
+    responses=LIST_RESPONSES,
+)
+async def list_figures(request: Request, query: Annotated[FigureQuery, Query()]) -> Response:
+    """Measured values of relationships (trade, direct investment, companies, planned
+    cultural events, leader meetings), latest period first by default.
+
+    Filters combine with AND: any of the `metric`s given, the `country` and `partner` (for
+    the symmetric metrics `bilateral_trade` and `leader_meetings` either order of the pair
+    matches, and `country` alone matches either side; for the others they are directed:
+    `fdi_stock` has the investor as `country`), periods overlapping
+    `period_from`..`period_to`, and `derived`. Each figure carries its value with unit and
+    qualifier, its cited change, and its citations (a derived figure: how it is computed
+    and from which figures).
+    """
+    return await list_response(
+        request,
+        query,
+        sort=query.sort.value,
+        item_type=FigurePublic,
+        fetch=partial(service.list_figures, query=query),
+        count=partial(service.count_figures, query=query),
+    )
+
+
+@router.get(
+    "/series",
+    operation_id="get_figure_series",
+    summary="Get the time series of one metric of a pair",
+    response_model=FigureSeries,
+    responses=SERIES_RESPONSES,
+)
+async def get_figure_series(request: Request, query: Annotated[SeriesQuery, Query()]) -> Response:
+    """The figures of one metric between `country` and `partner`, oldest period first (for a
+    symmetric metric either order gives the same series; a pair with no figures gives no
+    points).
+
+    Each point has its value, qualifier and citations, and a `change` whose `basis` says
+    whether the source gives it (`cited`) or it is computed from the previous point of the
+    same unit when both are cited (`computed`). The value of an earlier period implied by a
+    cited change ("+11% compared to 2017") appears as a point marked `derived`, with its
+    `derivation`, the figure it comes from and that figure's citations.
+    """
+    return await detail_response(request, partial(service.get_series, query=query))
+
+
+@router.get(
+    "/{figure_id}",
+    operation_id="get_figure",
+    summary="Get one figure",
+    response_model=FigurePublic,
+    responses=DETAIL_RESPONSES,
+)
+async def get_figure(request: Request, figure_id: FigureId) -> Response:
+    """A figure with its value, unit and qualifier, period, cited change, label, and its
+    citations (a derived figure: how it is computed and from which figures)."""
+    return await detail_response(request, partial(service.get_figure, figure_id=figure_id))

@@ -1,5 +1,61 @@
 """Mechanisms: HTTP endpoints."""
 
-from fastapi import APIRouter
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
+from app.mechanisms import service
+from app.mechanisms.schemas import MechanismDetail, MechanismPublic, MechanismQuery
+from app.pagination import Page
+from app.responses import detail_response, list_response
 
 router = APIRouter(prefix="/mechanisms", tags=["mechanisms"])
+MechanismId = Annotated[
+    str,
+    Path(
+        max_length=200,
+        description="Mechanism id (a slug).",
+        examples=["security-cooperation-committee"],
+    ),
+]
+
+
+@router.get(
+    "",
+    operation_id="list_mechanisms",
+    summary="List cooperation mechanisms",
+    response_model=Page[MechanismPublic],
+    responses=LIST_RESPONSES,
+)
+async def list_mechanisms(request: Request, query: Annotated[MechanismQuery, Query()]) -> Response:
+    """Intergovernmental committees, councils, commissions and dialogues, by name.
+
+    Filter by member countries (`country=RU&country=FR`: both are members), by the current
+    status (`status=resumed`: the latest entry of the status history says so) and by kind;
+    filters combine with AND. Each mechanism carries its members, its current status with
+    the words that attest it, and its own citations.
+    """
+    return await list_response(
+        request,
+        query,
+        sort=query.sort.value,
+        item_type=MechanismPublic,
+        fetch=partial(service.list_mechanisms, query=query),
+        count=partial(service.count_mechanisms, query=query),
+    )
+
+
+@router.get(
+    "/{mechanism_id}",
+    operation_id="get_mechanism",
+    summary="Get one cooperation mechanism",
+    response_model=MechanismDetail,
+    responses=DETAIL_RESPONSES,
+)
+async def get_mechanism(request: Request, mechanism_id: MechanismId) -> Response:
+    """A mechanism with its members, current status and whole status history (oldest
+    first, each entry with its date or the date by which the source reports it, and its
+    citations)."""
+    return await detail_response(request, partial(service.get_mechanism, mechanism_id=mechanism_id))

@@ -1,5 +1,54 @@
 """Places: HTTP endpoints."""
 
-from fastapi import APIRouter
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
+from app.pagination import Page
+from app.places import service
+from app.places.schemas import PlaceDetail, PlacePublic, PlaceQuery
+from app.responses import detail_response, list_response
 
 router = APIRouter(prefix="/places", tags=["places"])
+PlaceId = Annotated[
+    str,
+    Path(max_length=200, description="Place id (a slug).", examples=["fort-de-bregancon"]),
+]
+
+
+@router.get(
+    "",
+    operation_id="list_places",
+    summary="List places",
+    response_model=Page[PlacePublic],
+    responses=LIST_RESPONSES,
+)
+async def list_places(request: Request, query: Annotated[PlaceQuery, Query()]) -> Response:
+    """Cities, residences, fortresses and other places where events happen, by name.
+
+    Filter by country (`country=fra` or `FR`) and by kind; a place matches every filter
+    given. Each carries its coordinates when known and the citations that attest it.
+    """
+    return await list_response(
+        request,
+        query,
+        sort=query.sort.value,
+        item_type=PlacePublic,
+        fetch=partial(service.list_places, query=query),
+        count=partial(service.count_places, query=query),
+    )
+
+
+@router.get(
+    "/{place_id}",
+    operation_id="get_place",
+    summary="Get one place",
+    response_model=PlaceDetail,
+    responses=DETAIL_RESPONSES,
+)
+async def get_place(request: Request, place_id: PlaceId) -> Response:
+    """A place with its coordinates, notes and citations, and the events held there (by
+    start date)."""
+    return await detail_response(request, partial(service.get_place, place_id=place_id))

@@ -1,5 +1,57 @@
 """Sources: HTTP endpoints."""
 
-from fastapi import APIRouter
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
+from app.pagination import Page
+from app.responses import detail_response, list_response
+from app.sources import service
+from app.sources.schemas import SourceDetail, SourcePublic, SourceQuery
 
 router = APIRouter(prefix="/sources", tags=["sources"])
+SourceId = Annotated[
+    str,
+    Path(
+        max_length=200,
+        description="Source id (a slug).",
+        examples=["improving-russia-france-relations"],
+    ),
+]
+
+
+@router.get(
+    "",
+    operation_id="list_sources",
+    summary="List sources",
+    response_model=Page[SourcePublic],
+    responses=LIST_RESPONSES,
+)
+async def list_sources(request: Request, query: Annotated[SourceQuery, Query()]) -> Response:
+    """The documents that facts are cited from, by id: title, publisher, publication date
+    (with how it is known when it is not printed), address, language and credits. The text
+    is left out of lists; ask for one source to get it."""
+    return await list_response(
+        request,
+        query,
+        sort="id",
+        item_type=SourcePublic,
+        fetch=partial(service.list_sources, query=query),
+        count=partial(service.count_sources, query=query),
+    )
+
+
+@router.get(
+    "/{source_id}",
+    operation_id="get_source",
+    summary="Get one source",
+    response_model=SourceDetail,
+    responses=DETAIL_RESPONSES,
+)
+async def get_source(request: Request, source_id: SourceId) -> Response:
+    """A source with its whole text, credits, and every fact citing it (events, people,
+    figures, statements, assessments, ...), each with a label and the excerpts it cites,
+    ordered by type then id."""
+    return await detail_response(request, partial(service.get_source, source_id=source_id))

@@ -1,5 +1,60 @@
 """Statements: HTTP endpoints."""
 
-from fastapi import APIRouter
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
+from app.pagination import Page
+from app.responses import detail_response, list_response
+from app.statements import service
+from app.statements.schemas import StatementPublic, StatementQuery
 
 router = APIRouter(prefix="/statements", tags=["statements"])
+StatementId = Annotated[
+    str,
+    Path(
+        max_length=200,
+        description="Statement id (a slug).",
+        examples=["macron-2019-08-19-security-structure-russia-europe"],
+    ),
+]
+
+
+@router.get(
+    "",
+    operation_id="list_statements",
+    summary="List statements",
+    response_model=Page[StatementPublic],
+    responses=LIST_RESPONSES,
+)
+async def list_statements(request: Request, query: Annotated[StatementQuery, Query()]) -> Response:
+    """What leaders said, quoted (`direct_quote`) or paraphrased, newest first by default.
+
+    Filters combine (all must hold): the speaker, the event it was said at, topics
+    (`topic=a&topic=b`: on both), the mode, dates (a statement matches when its date
+    overlaps `date_from`..`date_to`) and words in its text (`q`). Each statement carries its
+    speaker, its event, its topics and the citations that attest it.
+    """
+    return await list_response(
+        request,
+        query,
+        sort=query.sort.value,
+        item_type=StatementPublic,
+        fetch=partial(service.list_statements, query=query),
+        count=partial(service.count_statements, query=query),
+    )
+
+
+@router.get(
+    "/{statement_id}",
+    operation_id="get_statement",
+    summary="Get one statement",
+    response_model=StatementPublic,
+    responses=DETAIL_RESPONSES,
+)
+async def get_statement(request: Request, statement_id: StatementId) -> Response:
+    """A statement with its speaker, the event it was made at, its date, text, mode
+    (quoted or paraphrased), topics and citations."""
+    return await detail_response(request, partial(service.get_statement, statement_id=statement_id))

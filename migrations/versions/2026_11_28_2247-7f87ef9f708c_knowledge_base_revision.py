@@ -12,7 +12,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = "7f87ef9f708c"
 down_revision: str | None = "055df1db4ed5"
 branch_labels: str | Sequence[str] | None = None

@@ -1,0 +1,58 @@
+"""Assessments: the query parameters and response shapes of the API."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from app.assessments.models import Stance
+from app.events.schemas import DateRange
+from app.pagination import ListQuery
+from app.schemas import CitationPublic, Named
+from app.values import CountryCode, PartialDate
+
+
+class AssessmentSort(StrEnum):
+    PERIOD = "period"
+    PERIOD_DESC = "-period"
+
+
+class AssessmentQuery(ListQuery, DateRange):
+    country: list[CountryCode] = Field(
+        default=[], description="Repeatable: every country given is a party to the relationship."
+    )
+    stance: list[Stance] = Field(default=[], description="Repeatable: any of these stances.")
+    holder: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Who holds the judgement, e.g. `author` or `observers` (case-insensitive).",
+        examples=["observers"],
+    )
+    sort: AssessmentSort = Field(
+        default=AssessmentSort.PERIOD_DESC, description="By the start of the period judged."
+    )
+
+
+class AssessmentPublic(BaseModel):
+    """A judgement of the climate of a relationship, who holds it, and the words that attest it.
+
+    The two parties are two countries, a country and an organization, or a country and a
+    grouping named in `counterpart` ("the West").
+    """
+
+    id: str = Field(examples=["ru-fr-2019-08-visit-shows-improvement"])
+    countries: list[str] = Field(examples=[["FR", "RU"]])
+    organizations: list[Named]
+    counterpart: str | None = Field(examples=["the West"])
+    period: PartialDate = Field(description="The period judged (its start, with `period_end`).")
+    period_text: str | None = Field(description="The source's own words for a relative period.")
+    period_end: PartialDate | None = Field(description="The end of the period, when it spans.")
+    stance: Stance
+    holder: str = Field(examples=["author", "observers"])
+    text: str = Field(
+        examples=[
+            "Putin's visit to France indicated that Russia-France relations are continuing to "
+            "improve and are showing signs of being warm again."
+        ]
+    )
+    citations: list[CitationPublic]

@@ -1,0 +1,119 @@
+"""Figures: the query parameters and response shapes of the API."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from app.figures.models import Metric
+from app.pagination import ListQuery
+from app.schemas import CitationPublic
+from app.values import CountryCode, PartialDate, Quantity
+
+
+class FigureSort(StrEnum):
+    PERIOD = "period"
+    PERIOD_DESC = "-period"
+
+
+class FigureQuery(ListQuery):
+    metric: list[Metric] = Field(default=[], description="Repeatable: any of these metrics.")
+    country: CountryCode | None = Field(
+        default=None,
+        description="The figure's country (the investor, the home country, ...). For a "
+        "symmetric metric (`bilateral_trade`, `leader_meetings`) either side of the pair.",
+    )
+    partner: CountryCode | None = Field(
+        default=None,
+        description="The figure's partner (the host of an investment, ...). For a symmetric "
+        "metric either order of `country` and `partner` matches.",
+    )
+    period_from: PartialDate | None = Field(
+        default=None, description="Inclusive; a figure matches when its period overlaps."
+    )
+    period_to: PartialDate | None = Field(
+        default=None, description="Inclusive; `2019-08` means up to 31 August 2019."
+    )
+    derived: bool | None = Field(
+        default=None,
+        description="`true`: only figures computed from others; `false`: only cited ones.",
+    )
+    sort: FigureSort = Field(default=FigureSort.PERIOD_DESC, description="By period.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "FigureQuery":
+        if self.period_from and self.period_to and self.period_from.first > self.period_to.last:
+            raise ValueError("`period_from` is after `period_to`")
+        return self
+
+
+class SeriesQuery(BaseModel):
+    """One metric of one pair of countries."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    metric: Metric = Field(description="The metric of the series.")
+    country: CountryCode = Field(
+        description="The figure's country; for a symmetric metric the order does not matter."
+    )
+    partner: CountryCode = Field(description="The figure's partner.")
+
+    @model_validator(mode="after")
+    def _a_pair(self) -> "SeriesQuery":
+        if self.country == self.partner:
+            raise ValueError("`country` and `partner` must differ")
+        return self
+
+
+class ChangePublic(BaseModel):
+    """A change in percent relative to an earlier period."""
+
+    percent: float = Field(examples=[11.0])
+    relative_to: PartialDate
+
+
+class ChangeBasis(StrEnum):
+    CITED = "cited"  # the source gives the change
+    COMPUTED = "computed"  # computed here from two cited values of the series
+
+
+class SeriesChange(ChangePublic):
+    basis: ChangeBasis = Field(
+        description="`cited`: the source gives it; `computed`: from the previous point."
+    )
+
+
+class FigurePublic(BaseModel):
+    """One measured value of a relationship, with the words that state it."""
+
+    id: str = Field(examples=["ru-fr-bilateral-trade-2018"])
+    metric: Metric
+    country: str = Field(examples=["RU"])
+    partner: str = Field(examples=["FR"])
+    period: PartialDate
+    period_text: str | None = Field(description="The source's own words for a relative date.")
+    value: Quantity
+    change: ChangePublic | None = Field(description="The change the source gives, if any.")
+    label: str | None = Field(examples=["two-way trade"])
+    derived: bool = Field(description="Computed from other figures rather than cited.")
+    derivation: str | None = Field(description="How a derived figure is computed.")
+    derived_from: list[str] = Field(description="Ids of the figures a derived one comes from.")
+    notes: str | None
+    citations: list[CitationPublic]
+
+
+class SeriesPoint(FigurePublic):
+    """A point of a series: a figure, or one implied by a cited change (`derived`)."""
+
+    change: SeriesChange | None = Field(
+        description="Relative to an earlier period: as cited, or computed from the previous "
+        "point of the same unit when both are cited."
+    )
+
+
+class FigureSeries(BaseModel):
+    """One metric of one pair of countries over time."""
+
+    metric: Metric
+    country: str = Field(examples=["RU"])
+    partner: str = Field(examples=["FR"])
+    points: list[SeriesPoint] = Field(description="Ordered by period, oldest first.")

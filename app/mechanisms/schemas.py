@@ -1,0 +1,61 @@
+"""Mechanisms: the query parameters and response shapes of the API."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from app.mechanisms.models import MechanismKind, MechanismStatus
+from app.pagination import ListQuery
+from app.schemas import CitationPublic
+from app.values import CountryCode, PartialDate
+
+
+class MechanismSort(StrEnum):
+    NAME = "name"
+    NAME_DESC = "-name"
+
+
+class MechanismQuery(ListQuery):
+    country: list[CountryCode] = Field(
+        default=[], description="Repeatable: every country given is a member of the mechanism."
+    )
+    status: MechanismStatus | None = Field(
+        default=None,
+        description="The current status: that of the latest entry of the status history.",
+    )
+    kind: MechanismKind | None = Field(default=None, description="The kind of mechanism.")
+    sort: MechanismSort = Field(default=MechanismSort.NAME, description="By name.")
+
+
+class StatusChangePublic(BaseModel):
+    """One entry of a mechanism's status history."""
+
+    id: str = Field(examples=["security-cooperation-committee--1-resumed"])
+    status: MechanismStatus = Field(examples=["resumed"])
+    date: PartialDate | None = Field(description="When the change happened, if the source says.")
+    date_text: str | None = Field(description="The source's own words for a relative date.")
+    as_of: PartialDate | None = Field(
+        description="For an undated change: the date by which the source reports it."
+    )
+    citations: list[CitationPublic]
+
+
+class MechanismPublic(BaseModel):
+    """An intergovernmental cooperation body or format, its members and current status."""
+
+    id: str = Field(examples=["security-cooperation-committee"])
+    name: str = Field(examples=["Security Cooperation Committee"])
+    acronym: str | None
+    kind: MechanismKind
+    countries: list[str] = Field(examples=[["FR", "RU"]])
+    notes: str | None
+    current_status: StatusChangePublic | None = Field(
+        description="The latest entry of the status history; null when it has none."
+    )
+    citations: list[CitationPublic]
+
+
+class MechanismDetail(MechanismPublic):
+    """A mechanism with its whole status history."""
+
+    status_history: list[StatusChangePublic] = Field(description="Oldest first.")

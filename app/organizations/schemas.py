@@ -1,0 +1,63 @@
+"""Organizations: the query parameters and response shapes of the API."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from app.assessments.models import Stance
+from app.pagination import ListQuery
+from app.schemas import CitationPublic, EventRef
+from app.values import PartialDate
+
+
+class OrganizationSort(StrEnum):
+    NAME = "name"
+
+
+class OrganizationQuery(ListQuery):
+    kind: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=32,
+        description="The kind of organization (`union`, `forum`, `alliance`, ...).",
+        examples=["union"],
+    )
+    q: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Words to look for in the name or acronym (case-insensitive).",
+    )
+    sort: OrganizationSort = Field(default=OrganizationSort.NAME, description="By name.")
+
+
+class OrganizationPublic(BaseModel):
+    """A union, forum, alliance or other grouping of countries."""
+
+    id: str = Field(examples=["european-union"])
+    name: str = Field(examples=["European Union"])
+    acronym: str | None = Field(examples=["EU"])
+    kind: str = Field(examples=["union"])
+    wikidata: str | None = Field(examples=["Q458"])
+    citations: list[CitationPublic]
+
+
+class AssessmentRef(BaseModel):
+    """An assessment of a relationship that names the organization as one party."""
+
+    id: str = Field(examples=["ru-eu-2019-08-improving-trend"])
+    stance: Stance
+    period: PartialDate
+    period_end: PartialDate | None = Field(description="Last period it covers, if a range.")
+    holder: str = Field(description="Who judges.", examples=["author"])
+    text: str = Field(
+        examples=["The trend of improving relations between Russia and the EU is being pushed "]
+    )
+    citations: list[CitationPublic]
+
+
+class OrganizationDetail(OrganizationPublic):
+    """An organization, the events it took part in and the assessments that name it."""
+
+    events: list[EventRef] = Field(description="Events it is involved in, by start date.")
+    assessments: list[AssessmentRef] = Field(description="Assessments naming it, by period.")

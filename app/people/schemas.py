@@ -1,0 +1,80 @@
+"""People: the query parameters and response shapes of the API."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from app.events.models import Role
+from app.pagination import ListQuery
+from app.schemas import CitationPublic, EventRef, Named
+from app.statements.models import StatementMode
+from app.values import CountryCode, PartialDate
+
+
+class PersonSort(StrEnum):
+    NAME = "name"
+
+
+class PersonQuery(ListQuery):
+    country: CountryCode | None = Field(default=None, description="The person's country.")
+    q: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Part of the person's name (case-insensitive).",
+    )
+    sort: PersonSort = Field(default=PersonSort.NAME, description="By name.")
+
+
+class PersonPublic(BaseModel):
+    """A person who takes part in diplomatic relations."""
+
+    id: str = Field(examples=["vladimir-putin"])
+    name: str = Field(examples=["Vladimir Putin"])
+    country: str | None = Field(examples=["RU"])
+    wikidata: str | None = Field(examples=["Q7747"])
+    citations: list[CitationPublic]
+
+
+class PositionPublic(BaseModel):
+    """An office held. A date the source does not give stays null."""
+
+    id: str = Field(examples=["vladimir-putin--1-president-of-russia"])
+    title: str = Field(examples=["President of Russia"])
+    country: str | None = Field(examples=["RU"])
+    organization: Named | None
+    start: PartialDate | None
+    end: PartialDate | None
+    held_on: PartialDate | None = Field(
+        description="A date on which the source shows the office held, when start and end "
+        "are unknown."
+    )
+    citations: list[CitationPublic]
+
+
+class PersonEvent(BaseModel):
+    """An event the person took part in, and in which role."""
+
+    event: EventRef
+    role: Role
+
+
+class PersonStatement(BaseModel):
+    """Something the person said."""
+
+    id: str = Field(examples=["macron-2019-08-19-two-great-powers-in-europe"])
+    date: PartialDate
+    mode: StatementMode
+    text: str = Field(examples=["France and Russia are the “two great powers in Europe”."])
+    event: str | None = Field(
+        description="Id of the event it was said at.",
+        examples=["2019-08-19-putin-macron-joint-press-conference"],
+    )
+
+
+class PersonDetail(PersonPublic):
+    """A person with the offices held, the events taken part in and what was said."""
+
+    positions: list[PositionPublic]
+    events: list[PersonEvent] = Field(description="By start date.")
+    statements: list[PersonStatement] = Field(description="By date.")

@@ -1,0 +1,45 @@
+"""Places: the query parameters and response shapes of the API."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from app.pagination import ListQuery
+from app.schemas import CitationPublic, EventRef
+from app.values import CountryCode
+
+
+class PlaceSort(StrEnum):
+    NAME = "name"
+
+
+class PlaceQuery(ListQuery):
+    country: CountryCode | None = Field(default=None, description="The country it is in.")
+    kind: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=32,
+        description="The kind of place (`city`, `residence`, `fortress`, ...).",
+        examples=["city"],
+    )
+    sort: PlaceSort = Field(default=PlaceSort.NAME, description="By name.")
+
+
+class PlacePublic(BaseModel):
+    """A place where events happen."""
+
+    id: str = Field(examples=["fort-de-bregancon"])
+    name: str = Field(examples=["Fort de Brégançon"])
+    country: str = Field(examples=["FR"])
+    kind: str = Field(examples=["fortress"])
+    lat: float | None = Field(description="Latitude, WGS 84 degrees.", examples=[43.0936])
+    lon: float | None = Field(description="Longitude, WGS 84 degrees.", examples=[6.3219])
+    wikidata: str | None = Field(description="Wikidata id, when known.")
+    notes: str | None
+    citations: list[CitationPublic]
+
+
+class PlaceDetail(PlacePublic):
+    """A place and the events held there."""
+
+    events: list[EventRef] = Field(description="Events held there, by start date.")

@@ -1,0 +1,55 @@
+"""Statements: the query parameters and response shapes of the API."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from app.events.schemas import DateRange
+from app.pagination import ListQuery
+from app.schemas import CitationPublic, EventRef, Named
+from app.statements.models import StatementMode
+from app.values import PartialDate, Slug
+
+
+class StatementSort(StrEnum):
+    DATE = "date"
+    DATE_DESC = "-date"
+
+
+class StatementQuery(ListQuery, DateRange):
+    speaker: Slug | None = Field(default=None, description="Person id of the speaker.")
+    event: Slug | None = Field(default=None, description="Event id: statements made at it.")
+    topic: list[Slug] = Field(
+        default=[], description="Repeatable topic id: the statement is on every topic given."
+    )
+    mode: StatementMode | None = Field(
+        default=None,
+        description="`direct_quote` (words in quotation marks) or `paraphrase`.",
+    )
+    q: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Words to look for in the statement's text (case-insensitive).",
+    )
+    sort: StatementSort = Field(default=StatementSort.DATE_DESC, description="By date.")
+
+
+class StatementPublic(BaseModel):
+    """What a person said, where and when, quoted or paraphrased, and the words that attest it."""
+
+    id: str = Field(examples=["macron-2019-08-19-security-structure-russia-europe"])
+    speaker: Named
+    event: EventRef | None = Field(description="The event at which it was said.")
+    date: PartialDate
+    date_text: str | None = Field(description="The source's own words for a relative date.")
+    text: str = Field(
+        examples=[
+            "France is willing to “join Russia in researching and shaping a security "
+            "structure between Russia and Europe”."
+        ],
+        description="The words, with the source's quotation marks around quoted ones.",
+    )
+    mode: StatementMode
+    topics: list[Named]
+    citations: list[CitationPublic]

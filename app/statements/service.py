@@ -1,0 +1,127 @@
+"""Statements: queries. Filtering, ordering and paging happen in SQL."""
+
+from typing import Any
+
+from sqlalchemy import Connection, Row, Select, select
+
+from app.errors import NotFound
+from app.events import service as events_service
+from app.events.models import Event
+from app.pagination import Keyset, count_rows, keyset_page
+from app.people.models import Person
+from app.queries import contains_words, grouped, overlaps
+from app.schemas import Named
+from app.sources.models import SubjectType
+from app.sources.service import citations_of
+from app.statements.models import Statement, StatementTopic
+from app.statements.schemas import StatementPublic, StatementQuery, StatementSort
+from app.topics.models import Topic
+from app.values import PartialDate
+
+statement = Statement.__table__  # type: ignore[attr-defined]
+statement_topic = StatementTopic.__table__  # type: ignore[attr-defined]
+person = Person.__table__  # type: ignore[attr-defined]
+event = Event.__table__  # type: ignore[attr-defined]
+topic = Topic.__table__  # type: ignore[attr-defined]
+
+KEYSETS = {
+    StatementSort.DATE: Keyset((statement.c.date_first, statement.c.id)),
+    StatementSort.DATE_DESC: Keyset((statement.c.date_first, statement.c.id), descending=True),
+}
+
+
+def _with_speaker() -> Select[Any]:
+    return select(statement, person.c.name.label("speaker_name")).join(
+        person, person.c.id == statement.c.speaker_id
+    )
+
+
+def filtered(query: StatementQuery) -> Select[Any]:
+    """Every statement matching the query's filters, with its speaker's name, unordered."""
+    statement_ = _with_speaker()
+    if query.speaker:
+        statement_ = statement_.where(statement.c.speaker_id == query.speaker)
+    if query.event:
+        statement_ = statement_.where(statement.c.event_id == query.event)
+    for topic_id in query.topic:
+        statement_ = statement_.where(
+            statement.c.id.in_(
+                select(statement_topic.c.statement_id).where(statement_topic.c.topic_id == topic_id)
+            )
+        )
+    if query.mode:
+        statement_ = statement_.where(statement.c.mode == query.mode.value)
+    statement_ = statement_.where(
+        *overlaps(statement.c.date_first, statement.c.date_last, query.date_from, query.date_to)
+    )
+    if query.q:
+        statement_ = statement_.where(contains_words(query.q, statement.c.text))
+    return statement_
+
+
+def list_statements(
+    connection: Connection, *, query: StatementQuery, after: list[Any] | None, limit: int
+) -> tuple[list[StatementPublic], list[Any] | None]:
+    rows, last_key = keyset_page(
+        connection, filtered(query), KEYSETS[query.sort], after=after, limit=limit
+    )
+    return build_statements(connection, rows), last_key
+
+
+def count_statements(connection: Connection, *, query: StatementQuery) -> int:
+    return count_rows(connection, filtered(query))
+
+
+def _date(first: Any, last: Any, precision: Any) -> PartialDate:
+    value = PartialDate.from_columns(first, last, precision)
+    assert value is not None, "a NOT NULL partial date"
+    return value
+
+
+def build_statements(connection: Connection, rows: list[Row[Any]]) -> list[StatementPublic]:
+    """Public statements for `rows` of `filtered`: a few IN queries for the whole page."""
+    ids = [row.id for row in rows]
+    if not ids:
+        return []
+    topics = grouped(
+        connection,
+        select(statement_topic.c.statement_id, topic.c.id, topic.c.name)
+        .join(topic, topic.c.id == statement_topic.c.topic_id)
+        .where(statement_topic.c.statement_id.in_(ids))
+        .order_by(statement_topic.c.statement_id, topic.c.name),
+    )
+    event_ids = {row.event_id for row in rows if row.event_id}
+    events = (
+        {
+            ref.id: ref
+            for ref in events_service.event_refs(
+                connection, select(event).where(event.c.id.in_(event_ids)).order_by(event.c.id)
+            )
+        }
+        if event_ids
+        else {}
+    )
+    citations = citations_of(connection, SubjectType.STATEMENT, ids)
+
+    return [
+        StatementPublic(
+            id=row.id,
+            speaker=Named(id=row.speaker_id, name=row.speaker_name),
+            event=events.get(row.event_id) if row.event_id else None,
+            date=_date(row.date_first, row.date_last, row.date_precision),
+            date_text=row.date_text,
+            text=row.text,
+            mode=row.mode,
+            topics=[Named(id=r.id, name=r.name) for r in topics.get(row.id, [])],
+            citations=citations.get(row.id, []),
+        )
+        for row in rows
+    ]
+
+
+def get_statement(connection: Connection, *, statement_id: str) -> StatementPublic:
+    row = connection.execute(_with_speaker().where(statement.c.id == statement_id)).first()
+    if row is None:
+        raise NotFound("statement", statement_id)
+    (public,) = build_statements(connection, [row])
+    return public

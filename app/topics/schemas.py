@@ -1,0 +1,44 @@
+"""Topics: the query parameters and response shapes of the API."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from app.events.schemas import StatementRef
+from app.pagination import ListQuery
+from app.schemas import CitationPublic, EventRef
+from app.topics.models import TopicCategory
+
+
+class TopicSort(StrEnum):
+    NAME = "name"
+    NAME_DESC = "-name"
+
+
+class TopicQuery(ListQuery):
+    category: TopicCategory | None = Field(default=None, description="The topic's category.")
+    q: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Words to look for in the name and description (case-insensitive).",
+    )
+    sort: TopicSort = Field(default=TopicSort.NAME, description="By name.")
+
+
+class TopicPublic(BaseModel):
+    """A subject that leaders discuss: a crisis, a security question, an agreement, ..."""
+
+    id: str = Field(examples=["libya-crisis"])
+    name: str = Field(examples=["Crisis in Libya"])
+    category: TopicCategory
+    description: str | None = Field(examples=["The crisis in Libya."])
+    wikidata: str | None = Field(examples=["Q7942"])
+    citations: list[CitationPublic]
+
+
+class TopicDetail(TopicPublic):
+    """A topic with the events that discussed it and what was said about it."""
+
+    events: list[EventRef] = Field(description="Events that discussed it, by start date.")
+    statements: list[StatementRef] = Field(description="Statements about it, by date.")
