@@ -4,6 +4,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
@@ -149,3 +150,36 @@ def count_rows(connection: Connection, statement: Select[Any]) -> int:
             select(func.count()).select_from(statement.order_by(None).subquery())
         ).scalar_one()
     )
+
+
+Q = TypeVar("Q", bound=ListQuery)
+
+
+@dataclass(frozen=True)
+class Listing(Generic[Q, T]):
+    """How a resource is listed: its filters as SQL, its sort orders, how a page is built.
+
+    `keysets` maps each value of the query's `sort` (or `default_sort`, for a query without
+    one) to the keyset that orders and pages the list.
+    """
+
+    filtered: Callable[[Q], Select[Any]]
+    keysets: Mapping[Any, Keyset]
+    build: Callable[[Connection, list[Any]], list[T]]
+    default_sort: str = "id"
+
+    def sort_of(self, query: Q) -> str:
+        return str(getattr(query, "sort", self.default_sort))
+
+    def page(
+        self, connection: Connection, *, query: Q, after: list[Any] | None, limit: int
+    ) -> tuple[list[T], list[Any] | None]:
+        """Up to `limit` items after the key `after`, and the key of the last if more follow."""
+        keyset = self.keysets[self.sort_of(query)]
+        rows, last_key = keyset_page(
+            connection, self.filtered(query), keyset, after=after, limit=limit
+        )
+        return self.build(connection, rows), last_key
+
+    def count(self, connection: Connection, *, query: Q) -> int:
+        return count_rows(connection, self.filtered(query))

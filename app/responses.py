@@ -1,6 +1,7 @@
 """Building responses: conditional GETs, JSON pages, streamed CSV and NDJSON."""
 
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -12,14 +13,13 @@ from starlette.responses import Response, StreamingResponse
 from app.db import run_in_connection
 from app.formats import MEDIA_TYPES, csv_header, csv_rows, ndjson_rows, negotiate
 from app.http_cache import etag_matches, make_etag
-from app.pagination import Format, ListQuery, Page, decode_cursor, encode_cursor
+from app.pagination import Format, Listing, ListQuery, Page, decode_cursor, encode_cursor
 from app.revision import current_revision
 
 T = TypeVar("T", bound=BaseModel)
-
 # fetch(connection, after=key values or None, limit=n) -> (items, key of last item or None)
 Fetch = Callable[..., tuple[list[T], list[Any] | None]]
-Count = Callable[[Connection], int]
+
 
 STREAM_BATCH = 500
 LIST_CONTENT = {
@@ -64,15 +64,11 @@ def _next_link(request: Request, cursor: str) -> str:
 
 
 async def list_response(
-    request: Request,
-    query: ListQuery,
-    *,
-    sort: str,
-    item_type: type[T],
-    fetch: Fetch[T],
-    count: Count,
+    request: Request, query: ListQuery, *, listing: Listing[Any, T], item_type: type[T]
 ) -> Response:
     """A page of a list as JSON, or the list streamed as CSV or NDJSON."""
+    sort = listing.sort_of(query)
+    fetch: Fetch[T] = partial(listing.page, query=query)
     fmt = negotiate(request, query.format)
     after = decode_cursor(query.cursor, sort) if query.cursor else None
     if fmt is not Format.JSON:
@@ -84,7 +80,7 @@ async def list_response(
         etag = _check(connection, request, fmt.value)
         items, last_key = fetch(connection, after=after, limit=query.limit)
         next_cursor = encode_cursor(sort, last_key) if last_key is not None else None
-        total = count(connection) if query.count else None
+        total = listing.count(connection, query=query) if query.count else None
         page = Page[item_type](items=items, next_cursor=next_cursor, total=total)  # type: ignore[valid-type]
         return etag, page_type.dump_json(page), next_cursor
 

@@ -30,3 +30,11 @@ class EventRef(BaseModel):
     kind: str = Field(examples=["official_visit"])
     title: str = Field(examples=["Vladimir Putin's official visit to France"])
     start: PartialDate
+
+
+class StatementRef(BaseModel):
+    id: str = Field(examples=["macron-2019-08-19-two-great-powers-in-europe"])
+    speaker: Named
+    date: PartialDate
+    mode: str = Field(examples=["direct_quote"])
+    text: str = Field(examples=["France and Russia are the “two great powers in Europe”."])

@@ -80,6 +80,11 @@ class PartialDate:
             return None
         return cls(first, last, Precision(precision))
 
+    @classmethod
+    def required(cls, first: dt.date, last: dt.date, precision: str) -> "PartialDate":
+        """The partial date of NOT NULL columns."""
+        return cls(first, last, Precision(precision))
+
     def __str__(self) -> str:
         if self.precision is Precision.YEAR:
             return f"{self.first.year:04d}"

@@ -43,10 +43,8 @@ async def list_assessments(
     return await list_response(
         request,
         query,
-        sort=query.sort.value,
         item_type=AssessmentPublic,
-        fetch=partial(service.list_assessments, query=query),
-        count=partial(service.count_assessments, query=query),
+        listing=service.ASSESSMENTS,
     )
 
 

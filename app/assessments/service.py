@@ -8,7 +8,7 @@ from app.assessments.models import Assessment, AssessmentCountry, AssessmentOrga
 from app.assessments.schemas import AssessmentPublic, AssessmentQuery, AssessmentSort
 from app.errors import NotFound
 from app.organizations.models import Organization
-from app.pagination import Keyset, count_rows, keyset_page
+from app.pagination import Keyset, Listing
 from app.queries import grouped, overlaps
 from app.schemas import Named
 from app.sources.models import SubjectType
@@ -48,19 +48,6 @@ def filtered(query: AssessmentQuery) -> Select[Any]:
         *overlaps(assessment.c.period_first, last_day, query.date_from, query.date_to)
     )
     return statement_
-
-
-def list_assessments(
-    connection: Connection, *, query: AssessmentQuery, after: list[Any] | None, limit: int
-) -> tuple[list[AssessmentPublic], list[Any] | None]:
-    rows, last_key = keyset_page(
-        connection, filtered(query), KEYSETS[query.sort], after=after, limit=limit
-    )
-    return build_assessments(connection, rows), last_key
-
-
-def count_assessments(connection: Connection, *, query: AssessmentQuery) -> int:
-    return count_rows(connection, filtered(query))
 
 
 def build_assessments(connection: Connection, rows: list[Row[Any]]) -> list[AssessmentPublic]:
@@ -115,3 +102,6 @@ def get_assessment(connection: Connection, *, assessment_id: str) -> AssessmentP
         raise NotFound("assessment", assessment_id)
     (public,) = build_assessments(connection, [row])
     return public
+
+
+ASSESSMENTS = Listing(filtered=filtered, keysets=KEYSETS, build=build_assessments)

@@ -40,10 +40,8 @@ async def list_countries(request: Request, query: Annotated[CountryQuery, Query(
     return await list_response(
         request,
         query,
-        sort=query.sort.value,
         item_type=CountryPublic,
-        fetch=partial(service.list_countries, query=query),
-        count=partial(service.count_countries, query=query),
+        listing=service.COUNTRIES,
     )
 
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Connection, Select, func, or_, select, union
+from sqlalchemy import CompoundSelect, Connection, Row, Select, func, or_, select, union
 
 from app.assessments.models import AssessmentCountry
 from app.countries.models import Country
@@ -17,7 +17,7 @@ from app.errors import NotFound
 from app.events.models import Event, EventCountry
 from app.figures.models import Figure
 from app.mechanisms.models import MechanismCountry
-from app.pagination import Keyset, count_rows, keyset_page
+from app.pagination import Keyset, Listing
 from app.people.models import Person, Position
 from app.places.models import Place
 from app.schemas import Named
@@ -83,17 +83,8 @@ def _public(row: Any) -> CountryPublic:
     )
 
 
-def list_countries(
-    connection: Connection, *, query: CountryQuery, after: list[Any] | None, limit: int
-) -> tuple[list[CountryPublic], list[Any] | None]:
-    rows, last_key = keyset_page(
-        connection, filtered(query), KEYSETS[query.sort], after=after, limit=limit
-    )
-    return [_public(row) for row in rows], last_key
-
-
-def count_countries(connection: Connection, *, query: CountryQuery) -> int:
-    return count_rows(connection, filtered(query))
+def build_countries(_connection: Connection, rows: list[Row[Any]]) -> list[Any]:
+    return [_public(row) for row in rows]
 
 
 def _count(table: Any, *conditions: Any) -> Any:
@@ -149,3 +140,6 @@ def get_country(connection: Connection, *, code: str) -> CountryDetail:
         people=people,
         places=places,
     )
+
+
+COUNTRIES = Listing(filtered=filtered, keysets=KEYSETS, build=build_countries)

@@ -40,10 +40,8 @@ async def list_events(request: Request, query: Annotated[EventQuery, Query()]) -
     return await list_response(
         request,
         query,
-        sort=query.sort.value,
         item_type=EventPublic,
-        fetch=partial(service.list_events, query=query),
-        count=partial(service.count_events, query=query),
+        listing=service.EVENTS,
     )
 
 

@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from app.events.models import EventKind, EventOutcomes, EventStatus, Role
 from app.pagination import ListQuery
-from app.schemas import CitationPublic, EventRef, Named
+from app.schemas import CitationPublic, EventRef, Named, StatementRef
 from app.values import CountryCode, PartialDate, Quantity, Slug
 
 
@@ -85,14 +85,6 @@ class EventPublic(BaseModel):
     topics: list[Named]
     notes: str | None
     citations: list[CitationPublic]
-
-
-class StatementRef(BaseModel):
-    id: str = Field(examples=["macron-2019-08-19-two-great-powers-in-europe"])
-    speaker: Named
-    date: PartialDate
-    mode: str = Field(examples=["direct_quote"])
-    text: str = Field(examples=["France and Russia are the “two great powers in Europe”."])
 
 
 class EventDetail(EventPublic):

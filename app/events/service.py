@@ -19,14 +19,14 @@ from app.events.schemas import (
     EventQuery,
     EventSort,
     ParticipantPublic,
-    StatementRef,
 )
 from app.organizations.models import Organization
-from app.pagination import Keyset, count_rows, keyset_page
+from app.pagination import Keyset, Listing
 from app.people.models import Person
 from app.places.models import Place
 from app.queries import contains_words, grouped, overlaps
-from app.schemas import EventRef, Named
+from app.refs import event_ref, event_refs, statement_refs
+from app.schemas import Named
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
 from app.statements.models import Statement
@@ -93,35 +93,6 @@ def filtered(query: EventQuery) -> Select[Any]:
     return statement_
 
 
-def list_events(
-    connection: Connection, *, query: EventQuery, after: list[Any] | None, limit: int
-) -> tuple[list[EventPublic], list[Any] | None]:
-    rows, last_key = keyset_page(
-        connection, filtered(query), KEYSETS[query.sort], after=after, limit=limit
-    )
-    return build_events(connection, rows), last_key
-
-
-def count_events(connection: Connection, *, query: EventQuery) -> int:
-    return count_rows(connection, filtered(query))
-
-
-def event_refs(connection: Connection, statement_: Select[Any]) -> list[EventRef]:
-    """`EventRef`s of the events a statement selects (it must select the event table)."""
-    return [_ref(row) for row in connection.execute(statement_)]
-
-
-def _date(first: Any, last: Any, precision: Any) -> PartialDate:
-    value = PartialDate.from_columns(first, last, precision)
-    assert value is not None, "a NOT NULL partial date"
-    return value
-
-
-def _ref(row: Row[Any]) -> EventRef:
-    start = _date(row.start_first, row.start_last, row.start_precision)
-    return EventRef(id=row.id, kind=row.kind, title=row.title, start=start)
-
-
 def build_events(connection: Connection, rows: list[Row[Any]]) -> list[EventPublic]:
     """Public events for `rows` of the event table: a few IN queries for the whole page."""
     ids = [row.id for row in rows]
@@ -183,7 +154,7 @@ def build_events(connection: Connection, rows: list[Row[Any]]) -> list[EventPubl
             kind=row.kind,
             status=row.status,
             title=row.title,
-            start=_ref(row).start,
+            start=event_ref(row).start,
             start_text=row.start_text,
             end=PartialDate.from_columns(row.end_first, row.end_last, row.end_precision),
             end_text=row.end_text,
@@ -225,20 +196,8 @@ def get_event(connection: Connection, *, event_id: str) -> EventDetail:
         .where(event.c.parent_id == event_id)
         .order_by(event.c.start_first, event.c.id),
     )
-    said = connection.execute(
-        select(statement, person.c.name.label("speaker_name"))
-        .join(person, person.c.id == statement.c.speaker_id)
-        .where(statement.c.event_id == event_id)
-        .order_by(statement.c.date_first, statement.c.id)
-    )
-    statements = [
-        StatementRef(
-            id=s.id,
-            speaker=Named(id=s.speaker_id, name=s.speaker_name),
-            date=_date(s.date_first, s.date_last, s.date_precision),
-            mode=s.mode,
-            text=s.text,
-        )
-        for s in said
-    ]
+    statements = statement_refs(connection, statement.c.event_id == event_id)
     return EventDetail(**dict(public), children=children, statements=statements)
+
+
+EVENTS = Listing(filtered=filtered, keysets=KEYSETS, build=build_events)

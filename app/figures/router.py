@@ -46,10 +46,8 @@ async def list_figures(request: Request, query: Annotated[FigureQuery, Query()])
     return await list_response(
         request,
         query,
-        sort=query.sort.value,
         item_type=FigurePublic,
-        fetch=partial(service.list_figures, query=query),
-        count=partial(service.count_figures, query=query),
+        listing=service.FIGURES,
     )
 
 

@@ -17,7 +17,7 @@ from app.figures.schemas import (
     SeriesPoint,
     SeriesQuery,
 )
-from app.pagination import Keyset, count_rows, keyset_page
+from app.pagination import Keyset, Listing
 from app.queries import grouped, overlaps
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
@@ -62,25 +62,6 @@ def filtered(query: FigureQuery) -> Select[Any]:
     return statement_
 
 
-def list_figures(
-    connection: Connection, *, query: FigureQuery, after: list[Any] | None, limit: int
-) -> tuple[list[FigurePublic], list[Any] | None]:
-    rows, last_key = keyset_page(
-        connection, filtered(query), KEYSETS[query.sort], after=after, limit=limit
-    )
-    return build_figures(connection, rows), last_key
-
-
-def count_figures(connection: Connection, *, query: FigureQuery) -> int:
-    return count_rows(connection, filtered(query))
-
-
-def _date(first: Any, last: Any, precision: Any) -> PartialDate:
-    value = PartialDate.from_columns(first, last, precision)
-    assert value is not None, "a NOT NULL partial date"
-    return value
-
-
 def build_figures(connection: Connection, rows: list[Row[Any]]) -> list[FigurePublic]:
     """Public figures for `rows` of the figure table: a few IN queries for the whole page."""
     ids = [row.id for row in rows]
@@ -99,14 +80,14 @@ def build_figures(connection: Connection, rows: list[Row[Any]]) -> list[FigurePu
             metric=row.metric,
             country=row.country,
             partner=row.partner,
-            period=_date(row.period_first, row.period_last, row.period_precision),
+            period=PartialDate.required(row.period_first, row.period_last, row.period_precision),
             period_text=row.period_text,
             value=Quantity(
                 value=row.value, unit=row.unit, qualifier=row.qualifier, text=row.value_text
             ),
             change=ChangePublic(
                 percent=row.change_percent,
-                relative_to=_date(
+                relative_to=PartialDate.required(
                     row.change_relative_to_first,
                     row.change_relative_to_last,
                     row.change_relative_to_precision,
@@ -230,3 +211,6 @@ def _with_computed_changes(points: list[SeriesPoint]) -> list[SeriesPoint]:
             point = point.model_copy(update={"change": change})
         result.append(point)
     return result
+
+
+FIGURES = Listing(filtered=filtered, keysets=KEYSETS, build=build_figures)

@@ -40,10 +40,8 @@ async def list_mechanisms(request: Request, query: Annotated[MechanismQuery, Que
     return await list_response(
         request,
         query,
-        sort=query.sort.value,
         item_type=MechanismPublic,
-        fetch=partial(service.list_mechanisms, query=query),
-        count=partial(service.count_mechanisms, query=query),
+        listing=service.MECHANISMS,
     )
 
 

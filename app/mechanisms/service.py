@@ -13,7 +13,7 @@ from app.mechanisms.schemas import (
     MechanismSort,
     StatusChangePublic,
 )
-from app.pagination import Keyset, count_rows, keyset_page
+from app.pagination import Keyset, Listing
 from app.queries import grouped
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
@@ -69,19 +69,6 @@ def filtered(query: MechanismQuery) -> Select[Any]:
     if query.kind:
         statement_ = statement_.where(mechanism.c.kind == query.kind.value)
     return statement_
-
-
-def list_mechanisms(
-    connection: Connection, *, query: MechanismQuery, after: list[Any] | None, limit: int
-) -> tuple[list[MechanismPublic], list[Any] | None]:
-    rows, last_key = keyset_page(
-        connection, filtered(query), KEYSETS[query.sort], after=after, limit=limit
-    )
-    return build_mechanisms(connection, rows), last_key
-
-
-def count_mechanisms(connection: Connection, *, query: MechanismQuery) -> int:
-    return count_rows(connection, filtered(query))
 
 
 def status_changes(connection: Connection, rows: list[Row[Any]]) -> list[StatusChangePublic]:
@@ -150,3 +137,6 @@ def get_mechanism(connection: Connection, *, mechanism_id: str) -> MechanismDeta
     )
     history = status_changes(connection, list(history_rows))
     return MechanismDetail(**dict(public), status_history=history)
+
+
+MECHANISMS = Listing(filtered=filtered, keysets=KEYSETS, build=build_mechanisms)

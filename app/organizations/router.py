@@ -36,10 +36,8 @@ async def list_organizations(
     return await list_response(
         request,
         query,
-        sort=query.sort.value,
         item_type=OrganizationPublic,
-        fetch=partial(service.list_organizations, query=query),
-        count=partial(service.count_organizations, query=query),
+        listing=service.ORGANIZATIONS,
     )
 
 

@@ -4,9 +4,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, select
 
+from app import refs
 from app.assessments.models import Assessment, AssessmentOrganization
 from app.errors import NotFound
-from app.events import service as events_service
 from app.events.models import Event, EventOrganization
 from app.organizations.models import Organization
 from app.organizations.schemas import (
@@ -16,7 +16,7 @@ from app.organizations.schemas import (
     OrganizationQuery,
     OrganizationSort,
 )
-from app.pagination import Keyset, count_rows, keyset_page
+from app.pagination import Keyset, Listing
 from app.queries import contains_words
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
@@ -58,19 +58,6 @@ def build_organizations(connection: Connection, rows: list[Row[Any]]) -> list[Or
     ]
 
 
-def list_organizations(
-    connection: Connection, *, query: OrganizationQuery, after: list[Any] | None, limit: int
-) -> tuple[list[OrganizationPublic], list[Any] | None]:
-    rows, last_key = keyset_page(
-        connection, filtered(query), KEYSETS[query.sort], after=after, limit=limit
-    )
-    return build_organizations(connection, rows), last_key
-
-
-def count_organizations(connection: Connection, *, query: OrganizationQuery) -> int:
-    return count_rows(connection, filtered(query))
-
-
 def get_organization(connection: Connection, *, organization_id: str) -> OrganizationDetail:
     row = connection.execute(
         select(organization).where(organization.c.id == organization_id)
@@ -78,7 +65,7 @@ def get_organization(connection: Connection, *, organization_id: str) -> Organiz
     if row is None:
         raise NotFound("organization", organization_id)
     (public,) = build_organizations(connection, [row])
-    events = events_service.event_refs(
+    events = refs.event_refs(
         connection,
         select(event)
         .join(event_organization, event_organization.c.event_id == event.c.id)
@@ -112,3 +99,6 @@ def get_organization(connection: Connection, *, organization_id: str) -> Organiz
         for a in judged
     ]
     return OrganizationDetail(**dict(public), events=events, assessments=assessments)
+
+
+ORGANIZATIONS = Listing(filtered=filtered, keysets=KEYSETS, build=build_organizations)

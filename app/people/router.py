@@ -34,10 +34,8 @@ async def list_people(request: Request, query: Annotated[PersonQuery, Query()]) 
     return await list_response(
         request,
         query,
-        sort=query.sort.value,
         item_type=PersonPublic,
-        fetch=partial(service.list_people, query=query),
-        count=partial(service.count_people, query=query),
+        listing=service.PEOPLE,
     )
 
 

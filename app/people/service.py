@@ -4,11 +4,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, select
 
+from app import refs
 from app.errors import NotFound
-from app.events import service as events_service
 from app.events.models import Event, EventParticipant
 from app.organizations.models import Organization
-from app.pagination import Keyset, count_rows, keyset_page
+from app.pagination import Keyset, Listing
 from app.people.models import Person, Position
 from app.people.schemas import (
     PersonDetail,
@@ -60,19 +60,6 @@ def build_people(connection: Connection, rows: list[Row[Any]]) -> list[PersonPub
     ]
 
 
-def list_people(
-    connection: Connection, *, query: PersonQuery, after: list[Any] | None, limit: int
-) -> tuple[list[PersonPublic], list[Any] | None]:
-    rows, last_key = keyset_page(
-        connection, filtered(query), KEYSETS[query.sort], after=after, limit=limit
-    )
-    return build_people(connection, rows), last_key
-
-
-def count_people(connection: Connection, *, query: PersonQuery) -> int:
-    return count_rows(connection, filtered(query))
-
-
 def _positions(connection: Connection, person_id: str) -> list[PositionPublic]:
     rows = list(
         connection.execute(
@@ -110,14 +97,14 @@ def _events(connection: Connection, person_id: str) -> list[PersonEvent]:
             select(event_participant.c.event_id, event_participant.c.role).where(taking_part)
         )
     }
-    refs = events_service.event_refs(
+    events = refs.event_refs(
         connection,
         select(event)
         .join(event_participant, event_participant.c.event_id == event.c.id)
         .where(taking_part)
         .order_by(event.c.start_first, event.c.id),
     )
-    return [PersonEvent(event=ref, role=roles[ref.id]) for ref in refs]
+    return [PersonEvent(event=ref, role=roles[ref.id]) for ref in events]
 
 
 def _statements(connection: Connection, person_id: str) -> list[PersonStatement]:
@@ -149,3 +136,6 @@ def get_person(connection: Connection, *, person_id: str) -> PersonDetail:
         events=_events(connection, person_id),
         statements=_statements(connection, person_id),
     )
+
+
+PEOPLE = Listing(filtered=filtered, keysets=KEYSETS, build=build_people)

@@ -34,10 +34,8 @@ async def list_places(request: Request, query: Annotated[PlaceQuery, Query()]) -
     return await list_response(
         request,
         query,
-        sort=query.sort.value,
         item_type=PlacePublic,
-        fetch=partial(service.list_places, query=query),
-        count=partial(service.count_places, query=query),
+        listing=service.PLACES,
     )
 
 

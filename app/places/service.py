@@ -4,10 +4,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, select
 
+from app import refs
 from app.errors import NotFound
-from app.events import service as events_service
 from app.events.models import Event
-from app.pagination import Keyset, count_rows, keyset_page
+from app.pagination import Keyset, Listing
 from app.places.models import Place
 from app.places.schemas import PlaceDetail, PlacePublic, PlaceQuery, PlaceSort
 from app.sources.models import SubjectType
@@ -47,26 +47,16 @@ def build_places(connection: Connection, rows: list[Row[Any]]) -> list[PlacePubl
     ]
 
 
-def list_places(
-    connection: Connection, *, query: PlaceQuery, after: list[Any] | None, limit: int
-) -> tuple[list[PlacePublic], list[Any] | None]:
-    rows, last_key = keyset_page(
-        connection, filtered(query), KEYSETS[query.sort], after=after, limit=limit
-    )
-    return build_places(connection, rows), last_key
-
-
-def count_places(connection: Connection, *, query: PlaceQuery) -> int:
-    return count_rows(connection, filtered(query))
-
-
 def get_place(connection: Connection, *, place_id: str) -> PlaceDetail:
     row = connection.execute(select(place).where(place.c.id == place_id)).first()
     if row is None:
         raise NotFound("place", place_id)
     (public,) = build_places(connection, [row])
-    events = events_service.event_refs(
+    events = refs.event_refs(
         connection,
         select(event).where(event.c.place_id == place_id).order_by(event.c.start_first, event.c.id),
     )
     return PlaceDetail(**dict(public), events=events)
+
+
+PLACES = Listing(filtered=filtered, keysets=KEYSETS, build=build_places)

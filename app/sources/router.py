@@ -36,10 +36,8 @@ async def list_sources(request: Request, query: Annotated[SourceQuery, Query()])
     return await list_response(
         request,
         query,
-        sort="id",
         item_type=SourcePublic,
-        fetch=partial(service.list_sources, query=query),
-        count=partial(service.count_sources, query=query),
+        listing=service.SOURCES,
     )
 
 

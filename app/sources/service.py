@@ -23,7 +23,7 @@ from app.events.models import Event
 from app.figures.models import Figure
 from app.mechanisms.models import Mechanism, MechanismStatusChange
 from app.organizations.models import Organization
-from app.pagination import Keyset, count_rows, keyset_page
+from app.pagination import Keyset, Listing
 from app.people.models import Person, Position
 from app.places.models import Place
 from app.queries import grouped
@@ -113,15 +113,8 @@ def filtered(query: SourceQuery) -> Select[Any]:
     return select(*LIST_COLUMNS)
 
 
-def list_sources(
-    connection: Connection, *, query: SourceQuery, after: list[Any] | None, limit: int
-) -> tuple[list[SourcePublic], list[Any] | None]:
-    rows, last_key = keyset_page(connection, filtered(query), KEYSET, after=after, limit=limit)
-    return [_public(row) for row in rows], last_key
-
-
-def count_sources(connection: Connection, *, query: SourceQuery) -> int:
-    return count_rows(connection, filtered(query))
+def build_sources(_connection: Connection, rows: list[Row[Any]]) -> list[Any]:
+    return [_public(row) for row in rows]
 
 
 def _public(row: Row[Any]) -> SourcePublic:
@@ -177,3 +170,6 @@ def get_source(connection: Connection, *, source_id: str) -> SourceDetail:
     return SourceDetail(
         **dict(_public(row)), text=row.text, facts=facts_citing(connection, source_id)
     )
+
+
+SOURCES = Listing(filtered=filtered, keysets={"id": KEYSET}, build=build_sources)

@@ -40,10 +40,8 @@ async def list_statements(request: Request, query: Annotated[StatementQuery, Que
     return await list_response(
         request,
         query,
-        sort=query.sort.value,
         item_type=StatementPublic,
-        fetch=partial(service.list_statements, query=query),
-        count=partial(service.count_statements, query=query),
+        listing=service.STATEMENTS,
     )
 
 

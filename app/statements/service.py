@@ -4,10 +4,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, select
 
+from app import refs
 from app.errors import NotFound
-from app.events import service as events_service
 from app.events.models import Event
-from app.pagination import Keyset, count_rows, keyset_page
+from app.pagination import Keyset, Listing
 from app.people.models import Person
 from app.queries import contains_words, grouped, overlaps
 from app.schemas import Named
@@ -59,25 +59,6 @@ def filtered(query: StatementQuery) -> Select[Any]:
     return statement_
 
 
-def list_statements(
-    connection: Connection, *, query: StatementQuery, after: list[Any] | None, limit: int
-) -> tuple[list[StatementPublic], list[Any] | None]:
-    rows, last_key = keyset_page(
-        connection, filtered(query), KEYSETS[query.sort], after=after, limit=limit
-    )
-    return build_statements(connection, rows), last_key
-
-
-def count_statements(connection: Connection, *, query: StatementQuery) -> int:
-    return count_rows(connection, filtered(query))
-
-
-def _date(first: Any, last: Any, precision: Any) -> PartialDate:
-    value = PartialDate.from_columns(first, last, precision)
-    assert value is not None, "a NOT NULL partial date"
-    return value
-
-
 def build_statements(connection: Connection, rows: list[Row[Any]]) -> list[StatementPublic]:
     """Public statements for `rows` of `filtered`: a few IN queries for the whole page."""
     ids = [row.id for row in rows]
@@ -94,7 +75,7 @@ def build_statements(connection: Connection, rows: list[Row[Any]]) -> list[State
     events = (
         {
             ref.id: ref
-            for ref in events_service.event_refs(
+            for ref in refs.event_refs(
                 connection, select(event).where(event.c.id.in_(event_ids)).order_by(event.c.id)
             )
         }
@@ -108,7 +89,7 @@ def build_statements(connection: Connection, rows: list[Row[Any]]) -> list[State
             id=row.id,
             speaker=Named(id=row.speaker_id, name=row.speaker_name),
             event=events.get(row.event_id) if row.event_id else None,
-            date=_date(row.date_first, row.date_last, row.date_precision),
+            date=PartialDate.required(row.date_first, row.date_last, row.date_precision),
             date_text=row.date_text,
             text=row.text,
             mode=row.mode,
@@ -125,3 +106,6 @@ def get_statement(connection: Connection, *, statement_id: str) -> StatementPubl
         raise NotFound("statement", statement_id)
     (public,) = build_statements(connection, [row])
     return public
+
+
+STATEMENTS = Listing(filtered=filtered, keysets=KEYSETS, build=build_statements)

@@ -35,10 +35,8 @@ async def list_topics(request: Request, query: Annotated[TopicQuery, Query()]) -
     return await list_response(
         request,
         query,
-        sort=query.sort.value,
         item_type=TopicPublic,
-        fetch=partial(service.list_topics, query=query),
-        count=partial(service.count_topics, query=query),
+        listing=service.TOPICS,
     )
 
 

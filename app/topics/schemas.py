@@ -4,9 +4,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from app.events.schemas import StatementRef
 from app.pagination import ListQuery
-from app.schemas import CitationPublic, EventRef
+from app.schemas import CitationPublic, EventRef, StatementRef
 from app.topics.models import TopicCategory
 
 

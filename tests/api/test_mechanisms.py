@@ -75,7 +75,7 @@ def test_a_later_entry_of_the_history_becomes_the_current_status(seeded_engine: 
 
         def found(status: str) -> list[str]:
             query = MechanismQuery.model_validate({"status": status})
-            items, _ = service.list_mechanisms(connection, query=query, after=None, limit=10)
+            items, _ = service.MECHANISMS.page(connection, query=query, after=None, limit=10)
             return [item.id for item in items]
 
         assert found("suspended") == [SECURITY]
