@@ -31,7 +31,12 @@ def overlaps(
     return conditions
 
 
+def escape_like(text: str) -> str:
+    """`text` with LIKE's wildcards taken literally (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def contains_words(text: str, *columns: ColumnElement[Any]) -> ColumnElement[bool]:
     """Case-insensitive substring match of `text` in any of `columns` (LIKE, escaped)."""
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = f"%{escape_like(text)}%"
     return or_(*(column.ilike(pattern, escape="\\") for column in columns))

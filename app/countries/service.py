@@ -20,6 +20,7 @@ from app.mechanisms.models import MechanismCountry
 from app.pagination import Keyset, Listing
 from app.people.models import Person, Position
 from app.places.models import Place
+from app.queries import escape_like
 from app.schemas import Named
 
 country = Country.__table__  # type: ignore[attr-defined]
@@ -57,16 +58,11 @@ def referenced_codes() -> CompoundSelect:
     return union(*(select(column).where(column.is_not(None)) for column in columns))
 
 
-def _name_prefix(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
-
-
 def filtered(query: CountryQuery) -> Select[Any]:
     """Every country matching the query's filters, unordered."""
     statement_ = select(country)
     if query.q:
-        statement_ = statement_.where(country.c.name.ilike(_name_prefix(query.q), escape="\\"))
+        statement_ = statement_.where(country.c.name.ilike(f"{escape_like(query.q)}%", escape="\\"))
     if query.in_kb is not None:
         referenced = country.c.code.in_(referenced_codes())
         statement_ = statement_.where(referenced if query.in_kb else ~referenced)
