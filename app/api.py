@@ -12,6 +12,8 @@ from app.figures.router import router as figures_router
 from app.mechanisms.router import router as mechanisms_router
 from app.organizations.router import router as organizations_router
 from app.people.router import router as people_router
+from app.relations.router import router as relations_router
+from app.search.router import router as search_router
 from app.places.router import router as places_router
 from app.sources.router import router as sources_router
 from app.statements.router import router as statements_router
@@ -54,5 +56,7 @@ for router in (
     statements_router,
     assessments_router,
     sources_router,
+    relations_router,
+    search_router,
 ):
     api_router.include_router(router)

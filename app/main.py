@@ -35,6 +35,8 @@ TAGS = [
     {"name": "statements", "description": "What leaders said, quoted or paraphrased."},
     {"name": "assessments", "description": "Judgements of the climate of a relationship."},
     {"name": "sources", "description": "The documents every fact cites."},
+    {"name": "relations", "description": "The dossier and timeline of a pair of countries."},
+    {"name": "search", "description": "Full-text search across the knowledge base."},
     {"name": "operations", "description": "Liveness and readiness probes."},
 ]
 

@@ -1,0 +1,5 @@
+"""Relations between two countries: HTTP endpoints."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/relations", tags=["relations"])
