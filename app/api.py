@@ -12,9 +12,9 @@ from app.figures.router import router as figures_router
 from app.mechanisms.router import router as mechanisms_router
 from app.organizations.router import router as organizations_router
 from app.people.router import router as people_router
+from app.places.router import router as places_router
 from app.relations.router import router as relations_router
 from app.search.router import router as search_router
-from app.places.router import router as places_router
 from app.sources.router import router as sources_router
 from app.statements.router import router as statements_router
 from app.topics.router import router as topics_router

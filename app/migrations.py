@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 from app.config import PROJECT_ROOT, get_settings
+from app.search.models import UNMANAGED_PREFIXES
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -50,3 +51,8 @@ def head_revision() -> str | None:
 
 def is_at_head(engine: Engine) -> bool:
     return current_revision(engine) == head_revision()
+
+
+def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Autogenerate compares only what the models declare: not FTS5's tables and triggers."""
+    return not (name and name.startswith(UNMANAGED_PREFIXES))

@@ -17,6 +17,7 @@ from app.organizations.models import Organization
 from app.people.models import Person, Position
 from app.places.models import Place
 from app.revision import KnowledgeBaseRevision
+from app.search.models import SearchDocument
 from app.sources.models import Citation, Source
 from app.statements.models import Statement, StatementTopic
 from app.topics.models import Topic
@@ -44,6 +45,7 @@ __all__ = [
     "Person",
     "Place",
     "Position",
+    "SearchDocument",
     "Source",
     "Statement",
     "StatementTopic",

@@ -5,7 +5,7 @@ import binascii
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Connection, Select, func, select, tuple_
 
 from app.errors import InvalidInput
+from app.facets import Facet, FacetCount
 
 T = TypeVar("T")
 
@@ -167,6 +168,7 @@ class Listing(Generic[Q, T]):
     keysets: Mapping[Any, Keyset]
     build: Callable[[Connection, list[Any]], list[T]]
     default_sort: str = "id"
+    facets: Mapping[Any, Facet] = field(default_factory=dict)
 
     def sort_of(self, query: Q) -> str:
         return str(getattr(query, "sort", self.default_sort))
@@ -183,3 +185,13 @@ class Listing(Generic[Q, T]):
 
     def count(self, connection: Connection, *, query: Q) -> int:
         return count_rows(connection, self.filtered(query))
+
+
+class FacetedPage(Page[T], Generic[T]):
+    """A page of a list, and with `facet=` the value counts over every matching item."""
+
+    facets: dict[str, list[FacetCount]] | None = Field(
+        default=None,
+        description="With `facet=FIELD`: for each field asked, its values and how many "
+        "matching items have each, most frequent first (at most 100 values).",
+    )

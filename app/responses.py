@@ -11,9 +11,18 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from app.db import run_in_connection
+from app.facets import facet_counts
 from app.formats import MEDIA_TYPES, csv_header, csv_rows, ndjson_rows, negotiate
 from app.http_cache import etag_matches, make_etag
-from app.pagination import Format, Listing, ListQuery, Page, decode_cursor, encode_cursor
+from app.pagination import (
+    FacetedPage,
+    Format,
+    Listing,
+    ListQuery,
+    Page,
+    decode_cursor,
+    encode_cursor,
+)
 from app.revision import current_revision
 
 T = TypeVar("T", bound=BaseModel)
@@ -74,14 +83,21 @@ async def list_response(
     if fmt is not Format.JSON:
         return await _stream(request, query, fmt, sort, item_type, fetch, after)
 
-    page_type = TypeAdapter(Page[item_type])  # type: ignore[valid-type]
+    facet_names = [str(name) for name in getattr(query, "facet", [])]
+    page_model = FacetedPage[item_type] if listing.facets else Page[item_type]  # type: ignore[valid-type]
+    page_type = TypeAdapter(page_model)
 
     def work(connection: Connection) -> tuple[str, bytes, str | None]:
         etag = _check(connection, request, fmt.value)
         items, last_key = fetch(connection, after=after, limit=query.limit)
         next_cursor = encode_cursor(sort, last_key) if last_key is not None else None
         total = listing.count(connection, query=query) if query.count else None
-        page = Page[item_type](items=items, next_cursor=next_cursor, total=total)  # type: ignore[valid-type]
+        extra = {}
+        if facet_names:
+            extra["facets"] = facet_counts(
+                connection, listing.filtered(query), listing.facets, facet_names
+            )
+        page = page_model(items=items, next_cursor=next_cursor, total=total, **extra)
         return etag, page_type.dump_json(page), next_cursor
 
     try:

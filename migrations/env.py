@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from app.db import make_engine
-from app.migrations import database_url
+from app.migrations import database_url, include_name
 from app.models import metadata
 
 config = context.config
@@ -20,6 +20,7 @@ def _configure(**kwargs: object) -> None:
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
         compare_server_default=True,
+        include_name=include_name,
         **kwargs,  # type: ignore[arg-type]
     )
 

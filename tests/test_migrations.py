@@ -17,7 +17,12 @@ def test_upgrade_head_on_an_empty_database_leaves_nothing_to_autogenerate(tmp_pa
     engine = make_engine(url)
     with engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "compare_server_default": True}
+            connection,
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                "include_name": migrations.include_name,
+            },
         )
         assert compare_metadata(context, metadata) == []
     assert migrations.is_at_head(engine)

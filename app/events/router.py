@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.events import service
 from app.events.schemas import EventDetail, EventPublic, EventQuery
-from app.pagination import Page
+from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
 
 router = APIRouter(prefix="/events", tags=["events"])
@@ -26,7 +26,7 @@ EventId = Annotated[
     "",
     operation_id="list_events",
     summary="List events",
-    response_model=Page[EventPublic],
+    response_model=FacetedPage[EventPublic],
     responses=LIST_RESPONSES,
 )
 async def list_events(request: Request, query: Annotated[EventQuery, Query()]) -> Response:

@@ -10,6 +10,14 @@ from app.schemas import CitationPublic, EventRef, Named, StatementRef
 from app.values import CountryCode, PartialDate, Quantity, Slug
 
 
+class EventFacet(StrEnum):
+    KIND = "kind"
+    YEAR = "year"
+    COUNTRY = "country"
+    TOPIC = "topic"
+    PARTICIPANT = "participant"
+
+
 class EventSort(StrEnum):
     START = "start"
     START_DESC = "-start"
@@ -55,6 +63,9 @@ class EventQuery(ListQuery, DateRange):
         description="Words to look for in the title and notes (case-insensitive).",
     )
     sort: EventSort = Field(default=EventSort.START_DESC, description="By start date.")
+    facet: list[EventFacet] = Field(
+        default=[], description="Repeatable: count the matching items by this field (see `facets`)."
+    )
 
 
 class ParticipantPublic(BaseModel):

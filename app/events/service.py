@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, case, func, select
 
+from app.countries.models import Country
 from app.errors import NotFound
 from app.events.models import (
     Event,
@@ -15,11 +16,13 @@ from app.events.models import (
 )
 from app.events.schemas import (
     EventDetail,
+    EventFacet,
     EventPublic,
     EventQuery,
     EventSort,
     ParticipantPublic,
 )
+from app.facets import column_facet, link_facet, year_facet
 from app.organizations.models import Organization
 from app.pagination import Keyset, Listing
 from app.people.models import Person
@@ -34,6 +37,7 @@ from app.topics.models import Topic
 from app.values import PartialDate, Quantity
 
 event = Event.__table__  # type: ignore[attr-defined]
+country = Country.__table__  # type: ignore[attr-defined]
 event_country = EventCountry.__table__  # type: ignore[attr-defined]
 event_participant = EventParticipant.__table__  # type: ignore[attr-defined]
 event_topic = EventTopic.__table__  # type: ignore[attr-defined]
@@ -200,4 +204,11 @@ def get_event(connection: Connection, *, event_id: str) -> EventDetail:
     return EventDetail(**dict(public), children=children, statements=statements)
 
 
-EVENTS = Listing(filtered=filtered, keysets=KEYSETS, build=build_events)
+FACETS = {
+    EventFacet.KIND: column_facet("kind"),
+    EventFacet.YEAR: year_facet("start_first"),
+    EventFacet.COUNTRY: link_facet(event_country, "event_id", "country", country),
+    EventFacet.TOPIC: link_facet(event_topic, "event_id", "topic_id", topic),
+    EventFacet.PARTICIPANT: link_facet(event_participant, "event_id", "person_id", person),
+}
+EVENTS = Listing(filtered=filtered, keysets=KEYSETS, build=build_events, facets=FACETS)

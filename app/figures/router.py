@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.figures import service
 from app.figures.schemas import FigurePublic, FigureQuery, FigureSeries, SeriesQuery
-from app.pagination import Page
+from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
 
 router = APIRouter(prefix="/figures", tags=["figures"])
@@ -28,7 +28,7 @@ SERIES_RESPONSES = {status: doc for status, doc in DETAIL_RESPONSES.items() if s
     "",
     operation_id="list_figures",
     summary="List figures",
-    response_model=Page[FigurePublic],
+    response_model=FacetedPage[FigurePublic],
     responses=LIST_RESPONSES,
 )
 async def list_figures(request: Request, query: Annotated[FigureQuery, Query()]) -> Response:

@@ -15,6 +15,11 @@ class FigureSort(StrEnum):
     PERIOD_DESC = "-period"
 
 
+class FigureFacet(StrEnum):
+    METRIC = "metric"
+    PERIOD = "period"
+
+
 class FigureQuery(ListQuery):
     metric: list[Metric] = Field(default=[], description="Repeatable: any of these metrics.")
     country: CountryCode | None = Field(
@@ -38,6 +43,9 @@ class FigureQuery(ListQuery):
         description="`true`: only figures computed from others; `false`: only cited ones.",
     )
     sort: FigureSort = Field(default=FigureSort.PERIOD_DESC, description="By period.")
+    facet: list[FigureFacet] = Field(
+        default=[], description="Repeatable: count the matching items by this field (see `facets`)."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> "FigureQuery":

@@ -5,10 +5,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Row, Select, and_, or_, select, true
 
 from app.errors import NotFound
+from app.facets import column_facet, partial_date_facet
 from app.figures.models import SYMMETRIC_METRICS, Figure, FigureDerivation
 from app.figures.schemas import (
     ChangeBasis,
     ChangePublic,
+    FigureFacet,
     FigurePublic,
     FigureQuery,
     FigureSeries,
@@ -213,4 +215,8 @@ def _with_computed_changes(points: list[SeriesPoint]) -> list[SeriesPoint]:
     return result
 
 
-FIGURES = Listing(filtered=filtered, keysets=KEYSETS, build=build_figures)
+FACETS = {
+    FigureFacet.METRIC: column_facet("metric"),
+    FigureFacet.PERIOD: partial_date_facet("period"),
+}
+FIGURES = Listing(filtered=filtered, keysets=KEYSETS, build=build_figures, facets=FACETS)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, Engine, select, text
 
 from app.revision import bump_revision
+from app.search import index as search_index
 from app.seeding.bundle import SECTION_KINDS, Bundle
 from app.seeding.checks import SourceTexts, citation_problem, fold_whitespace, references, walk
 from app.seeding.errors import SeedError, SeedFailed
@@ -316,7 +317,13 @@ def seed(
         rows = collect_rows(files)
         rows["country"] = country_rows(connection, files)
         report = sync_all(connection, rows)
-        if report.total:
+        reindexed = 0
+        if search_index.is_empty(connection):
+            # A database migrated after it was seeded: index everything once.
+            reindexed = search_index.refresh(connection, search_index.all_records(connection))
+        elif report.total:
+            search_index.refresh(connection, search_index.touched_records(report))
+        if report.total or reindexed:
             bump_revision(connection)
         return report
 

@@ -39,6 +39,8 @@ class TableChanges:
     inserted: int = 0
     updated: int = 0
     deleted: int = 0
+    # The records whose rows changed: the owner (OWNER_COLUMNS) of a child row, else its key.
+    touched: set[tuple[Any, ...]] = field(default_factory=set)
 
 
 @dataclass
@@ -82,19 +84,27 @@ def sync_table(connection: Connection, table: Table, wanted: Iterable[Row]) -> T
     }
     owner_columns = OWNER_COLUMNS.get(table.name, ())
     owners = {tuple(row[c] for c in owner_columns) for row in wanted_by_key.values()}
-
     changes = TableChanges()
+
     to_update: list[Row] = []
     to_delete: list[Row] = []
+    record_of = (
+        (lambda row: tuple(row[c] for c in owner_columns))
+        if owner_columns
+        else (lambda row: tuple(row[k] for k in keys))
+    )
     for existing in connection.execute(select(table)).mappings():
         key = tuple(existing[k] for k in keys)
         row = wanted_by_key.pop(key, None)
         if row is None:
             if owner_columns and tuple(existing[c] for c in owner_columns) in owners:
                 to_delete.append({f"k_{k}": existing[k] for k in keys})
+                changes.touched.add(record_of(existing))
         elif any(existing[c] != row[c] for c in columns):
             to_update.append(row)
+            changes.touched.add(record_of(row))
     to_insert = list(wanted_by_key.values())
+    changes.touched.update(record_of(row) for row in to_insert)
     if "parent_id" in columns:
         to_insert = _parents_first(to_insert)
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
-from app.pagination import Page
+from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
 from app.statements import service
 from app.statements.schemas import StatementPublic, StatementQuery
@@ -26,7 +26,7 @@ StatementId = Annotated[
     "",
     operation_id="list_statements",
     summary="List statements",
-    response_model=Page[StatementPublic],
+    response_model=FacetedPage[StatementPublic],
     responses=LIST_RESPONSES,
 )
 async def list_statements(request: Request, query: Annotated[StatementQuery, Query()]) -> Response:

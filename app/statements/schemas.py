@@ -16,6 +16,11 @@ class StatementSort(StrEnum):
     DATE_DESC = "-date"
 
 
+class StatementFacet(StrEnum):
+    SPEAKER = "speaker"
+    TOPIC = "topic"
+
+
 class StatementQuery(ListQuery, DateRange):
     speaker: Slug | None = Field(default=None, description="Person id of the speaker.")
     event: Slug | None = Field(default=None, description="Event id: statements made at it.")
@@ -33,6 +38,9 @@ class StatementQuery(ListQuery, DateRange):
         description="Words to look for in the statement's text (case-insensitive).",
     )
     sort: StatementSort = Field(default=StatementSort.DATE_DESC, description="By date.")
+    facet: list[StatementFacet] = Field(
+        default=[], description="Repeatable: count the matching items by this field (see `facets`)."
+    )
 
 
 class StatementPublic(BaseModel):

@@ -7,6 +7,7 @@ from sqlalchemy import Connection, Row, Select, select
 from app import refs
 from app.errors import NotFound
 from app.events.models import Event
+from app.facets import link_facet, named_column_facet
 from app.pagination import Keyset, Listing
 from app.people.models import Person
 from app.queries import contains_words, grouped, overlaps
@@ -14,7 +15,12 @@ from app.schemas import Named
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
 from app.statements.models import Statement, StatementTopic
-from app.statements.schemas import StatementPublic, StatementQuery, StatementSort
+from app.statements.schemas import (
+    StatementFacet,
+    StatementPublic,
+    StatementQuery,
+    StatementSort,
+)
 from app.topics.models import Topic
 from app.values import PartialDate
 
@@ -108,4 +114,8 @@ def get_statement(connection: Connection, *, statement_id: str) -> StatementPubl
     return public
 
 
-STATEMENTS = Listing(filtered=filtered, keysets=KEYSETS, build=build_statements)
+FACETS = {
+    StatementFacet.SPEAKER: named_column_facet("speaker_id", person),
+    StatementFacet.TOPIC: link_facet(statement_topic, "statement_id", "topic_id", topic),
+}
+STATEMENTS = Listing(filtered=filtered, keysets=KEYSETS, build=build_statements, facets=FACETS)

@@ -331,3 +331,52 @@ def test_validate_checks_without_writing(empty_engine: Engine, tmp_path: Path):
     bundle = write_bundle(tmp_path, "bad.yaml", GOOD_PERSON.replace("RU", "ZZ"))
     with pytest.raises(SeedFailed):
         validate([bundle])
+
+
+def search_ids(engine: Engine, words: str) -> set[str]:
+    with engine.connect() as connection:
+        return set(
+            connection.exec_driver_sql(
+                "SELECT d.id FROM search_fts JOIN search_document d ON d.doc_id = search_fts.rowid "
+                "WHERE search_fts MATCH ?",
+                (words,),
+            ).scalars()
+        )
+
+
+def test_the_search_index_follows_the_loader(empty_engine: Engine, tmp_path: Path):
+    seed(empty_engine, [SEED_BUNDLES])
+    assert "2019-08-19-putin-macron-talks-bregancon" in search_ids(empty_engine, "Libya")
+
+    bundle = write_bundle(
+        tmp_path,
+        "topic.yaml",
+        f"""
+        default_source: {SOURCE_ID}
+        topics:
+          - id: seasons
+            name: "Russian Seasons"
+            category: economy
+            citations: ["about 270 activities as part of “Russian Seasons”"]
+    """,
+    )
+    seed(empty_engine, [bundle])
+    assert search_ids(empty_engine, "activities") == {"seasons", SOURCE_ID}
+
+    # An edit of the record replaces its document; nothing else is rewritten.
+    bundle.write_text(
+        bundle.read_text(encoding="utf-8").replace(
+            "category: economy", "category: economy\n    description: Cultural programme"
+        ),
+        encoding="utf-8",
+    )
+    seed(empty_engine, [bundle])
+    assert search_ids(empty_engine, "cultural programme") == {"seasons"}
+
+
+def test_an_empty_index_is_rebuilt_on_the_next_seed(seeded_engine: Engine):
+    with seeded_engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM search_document")
+    assert search_ids(seeded_engine, "Libya") == set()
+    seed(seeded_engine, [SEED_BUNDLES])
+    assert "libya-crisis" in search_ids(seeded_engine, "Libya")

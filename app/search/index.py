@@ -1,0 +1,124 @@
+"""Keeps the search documents in step with the records they index (called by the loader).
+
+A document holds a record's title and, as body, its descriptive text and the excerpts that
+cite it, so that a search finds a record by the words of its source too.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, delete, func, insert, literal, select
+
+from app.events.models import Event
+from app.mechanisms.models import Mechanism
+from app.people.models import Person, Position
+from app.search.models import SearchDocument, SearchType
+from app.seeding.sync import SyncReport
+from app.sources.models import Citation, Source
+from app.statements.models import Statement
+from app.topics.models import Topic
+
+document = SearchDocument.__table__  # type: ignore[attr-defined]
+citation = Citation.__table__  # type: ignore[attr-defined]
+position = Position.__table__  # type: ignore[attr-defined]
+CHUNK = 500
+SEARCHABLE = {kind.value for kind in SearchType}
+
+
+def _text(*parts: ColumnElement[Any]) -> ColumnElement[str]:
+    """The parts joined by spaces, NULLs as empty (string concatenation on every engine)."""
+    joined: ColumnElement[str] = func.coalesce(parts[0], "")
+    for part in parts[1:]:
+        joined = joined + " " + func.coalesce(part, "")
+    return func.trim(joined)
+
+
+def _excerpts(subject: str, subject_id: ColumnElement[Any]) -> ColumnElement[Any]:
+    return (
+        select(func.aggregate_strings(citation.c.excerpt, " "))
+        .where(citation.c.subject_type == subject, citation.c.subject_id == subject_id)
+        .scalar_subquery()
+    )
+
+
+TABLES = {
+    SearchType.EVENT: Event,
+    SearchType.STATEMENT: Statement,
+    SearchType.SOURCE: Source,
+    SearchType.MECHANISM: Mechanism,
+    SearchType.TOPIC: Topic,
+    SearchType.PERSON: Person,
+}
+
+
+def _table(kind: SearchType) -> Any:
+    return TABLES[kind].__table__  # type: ignore[attr-defined]
+
+
+def _documents(kind: SearchType, ids: list[str]) -> Select[Any]:
+    """`(type, id, title, body)` of the records of `kind` among `ids`."""
+    t = _table(kind)
+    if kind is SearchType.EVENT:
+        title, body = t.c.title, _text(t.c.notes, t.c.format, _excerpts(kind, t.c.id))
+    elif kind is SearchType.STATEMENT:
+        title, body = t.c.text, _text(_excerpts(kind, t.c.id))
+    elif kind is SearchType.SOURCE:
+        title, body = t.c.title, _text(t.c.publisher, t.c.text)
+    elif kind is SearchType.MECHANISM:
+        title, body = t.c.name, _text(t.c.acronym, t.c.notes, _excerpts(kind, t.c.id))
+    elif kind is SearchType.TOPIC:
+        title, body = t.c.name, _text(t.c.description, _excerpts(kind, t.c.id))
+    else:
+        titles = (
+            select(func.aggregate_strings(position.c.title, " "))
+            .where(position.c.person_id == t.c.id)
+            .scalar_subquery()
+        )
+        title, body = t.c.name, _text(titles, _excerpts(kind, t.c.id))
+    return select(literal(kind.value), t.c.id, title, body).where(t.c.id.in_(ids))
+
+
+def touched_records(report: SyncReport) -> dict[SearchType, set[str]]:
+    """The searchable records whose own rows or citations a load changed."""
+    touched: dict[SearchType, set[str]] = {kind: set() for kind in SearchType}
+    for kind in SearchType:
+        changes = report.tables.get(kind.value)
+        if changes is not None:
+            touched[kind].update(record[0] for record in changes.touched)
+    if "position" in report.tables:
+        touched[SearchType.PERSON].update(r[0] for r in report.tables["position"].touched)
+    if "citation" in report.tables:
+        for subject_type, subject_id in report.tables["citation"].touched:
+            if subject_type in SEARCHABLE:
+                touched[SearchType(subject_type)].add(subject_id)
+    return touched
+
+
+def refresh(connection: Connection, records: Mapping[SearchType, Iterable[str]]) -> int:
+    """Rewrites the documents of `records` (a record no longer there loses its document)."""
+    written = 0
+    for kind, ids in records.items():
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start : start + CHUNK]
+            connection.execute(
+                delete(document).where(document.c.type == kind.value, document.c.id.in_(chunk))
+            )
+            result = connection.execute(
+                insert(document).from_select(
+                    ["type", "id", "title", "body"], _documents(kind, chunk)
+                )
+            )
+            written += max(result.rowcount, 0)
+    return written
+
+
+def all_records(connection: Connection) -> dict[SearchType, set[str]]:
+    """Every searchable record, for a full rebuild."""
+    return {
+        kind: set(connection.execute(select(_table(kind).c.id)).scalars()) for kind in SearchType
+    }
+
+
+def is_empty(connection: Connection) -> bool:
+    return connection.execute(select(document.c.doc_id).limit(1)).first() is None
