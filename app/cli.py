@@ -95,6 +95,19 @@ def validate(paths: PathsArg = None) -> None:
 
 
 @app.command()
+def reindex() -> None:
+    """Rebuild the full-text search index from the records (after a change of what it holds)."""
+    from app.revision import bump_revision
+    from app.search import index as search_index
+
+    _require_migrated()
+    with get_engine().begin() as connection:
+        count = search_index.refresh(connection, search_index.all_records(connection))
+        bump_revision(connection)
+    typer.echo(f"reindexed: {count} document(s)")
+
+
+@app.command()
 def examples() -> None:
     """Regenerate the OpenAPI examples from the seeded database (app/openapi_examples.json)."""
     from app.main import create_app
@@ -121,6 +134,7 @@ def serve(
         port=port or settings.port,
         workers=workers,
         proxy_headers=True,
+        access_log=False,  # the app writes its own access line, with the request id
     )
 
 

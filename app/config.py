@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,23 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `entente serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `entente serve` binds to.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO",
+        description="Least severe level of Entente's own log lines (any case); other "
+        "libraries write warnings and above.",
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description=(
+            "`json`: one JSON object a line (timestamp, level, logger, message, request_id), "
+            "for log collectors; `text`: readable lines, for development."
+        ),
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_case_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
 
 @lru_cache

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, Select, String, Table, case, cast, extract, func, null, select
+from sqlalchemy import Connection, Select, Table, extract, func, null, select
+
+from app.queries import iso_partial_date
 
 MAX_FACET_VALUES = 100
 
@@ -55,17 +57,9 @@ def partial_date_facet(prefix: str) -> Facet:
     """Counts by a partial date (`<prefix>_first` and `_precision`), written at its precision."""
 
     def counts(m: Any) -> Select[Any]:
-        iso = cast(m.c[f"{prefix}_first"], String)
-        written = case(
-            (m.c[f"{prefix}_precision"] == "year", func.substr(iso, 1, 4)),
-            (m.c[f"{prefix}_precision"] == "month", func.substr(iso, 1, 7)),
-            else_=iso,
-        )
-        return (
-            select(written, null(), func.count())
-            .group_by(written)
-            .order_by(func.count().desc(), written.desc())
-        )
+        written = iso_partial_date(m.c[f"{prefix}_first"], m.c[f"{prefix}_precision"])
+        statement: Any = select(written, null(), func.count())
+        return statement.group_by(written).order_by(func.count().desc(), written.desc())
 
     return Facet(counts)
 

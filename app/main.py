@@ -7,6 +7,7 @@ from app.docs import install_docs
 from app.errors import install_error_handlers
 from app.health import router as health_router
 from app.http_cache import BodyETagMiddleware
+from app.observability import install_observability
 
 DESCRIPTION = """
 A knowledge base of diplomatic relations between countries: visits and meetings of leaders,
@@ -51,6 +52,7 @@ def create_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    install_observability(app)
     app.add_middleware(BodyETagMiddleware)
     install_error_handlers(app)
     install_docs(app)

@@ -170,6 +170,11 @@ class Listing(Generic[Q, T]):
     default_sort: str = "id"
     facets: Mapping[Any, Facet] = field(default_factory=dict)
 
+    def matching(self, connection: Connection, query: Q) -> Select[Any]:
+        """The select of every matching item; a listing whose SQL differs by engine
+        overrides this."""
+        return self.filtered(query)
+
     def sort_of(self, query: Q) -> str:
         return str(getattr(query, "sort", self.default_sort))
 
@@ -179,12 +184,12 @@ class Listing(Generic[Q, T]):
         """Up to `limit` items after the key `after`, and the key of the last if more follow."""
         keyset = self.keysets[self.sort_of(query)]
         rows, last_key = keyset_page(
-            connection, self.filtered(query), keyset, after=after, limit=limit
+            connection, self.matching(connection, query), keyset, after=after, limit=limit
         )
         return self.build(connection, rows), last_key
 
     def count(self, connection: Connection, *, query: Q) -> int:
-        return count_rows(connection, self.filtered(query))
+        return count_rows(connection, self.matching(connection, query))
 
 
 class FacetedPage(Page[T], Generic[T]):

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, or_
+from sqlalchemy import ColumnElement, Connection, Row, Select, String, case, cast, func, or_
 
 from app.values import PartialDate
 
@@ -40,3 +40,12 @@ def contains_words(text: str, *columns: ColumnElement[Any]) -> ColumnElement[boo
     """Case-insensitive substring match of `text` in any of `columns` (LIKE, escaped)."""
     pattern = f"%{escape_like(text)}%"
     return or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def iso_partial_date(
+    first: ColumnElement[Any], precision: ColumnElement[Any]
+) -> ColumnElement[str]:
+    """A partial date as its ISO string at its precision (`2018`, `2019-08`, `2019-08-19`),
+    in SQL that SQLite and PostgreSQL both run."""
+    length = case({"year": 4, "month": 7}, value=precision, else_=10)
+    return func.substr(cast(first, String), 1, length, type_=String)

@@ -95,7 +95,7 @@ async def list_response(
         extra = {}
         if facet_names:
             extra["facets"] = facet_counts(
-                connection, listing.filtered(query), listing.facets, facet_names
+                connection, listing.matching(connection, query), listing.facets, facet_names
             )
         page = page_model(items=items, next_cursor=next_cursor, total=total, **extra)
         return etag, page_type.dump_json(page), next_cursor

@@ -1,8 +1,8 @@
-"""Fixtures: a freshly migrated database per test, seeded or empty."""
+"""Fixtures: a freshly migrated database per test, seeded or empty, on the engine under test
+(SQLite by default; PostgreSQL with ENTENTE_TEST_ENGINE=postgres, see tests/databases.py)."""
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -11,55 +11,92 @@ from app import migrations
 from app.config import PROJECT_ROOT, get_settings
 from app.db import get_engine, make_engine
 from app.seeding.loader import seed
+from tests.databases import ENGINE, Databases
 
 SEED_BUNDLES = PROJECT_ROOT / "seed" / "bundles"
 SOURCE_ID = "improving-russia-france-relations"
 
 
+# Tests of one engine's own behaviour are not collected when testing the other.
+collect_ignore = ["test_sqlite.py"] if ENGINE == "postgres" else ["test_postgres.py"]
+
+
+def pytest_report_header() -> str:
+    return f"database engine under test: {ENGINE}"
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # A skipped test on PostgreSQL would hide an engine difference: the run fails instead.
+    if ENGINE == "postgres" and _skipped and exitstatus == 0:
+        session.exitstatus = 1
+        print(f"\n{len(_skipped)} test(s) skipped on PostgreSQL: {_skipped}")
+
+
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    made = Databases(tmp_path_factory.mktemp("databases"))
+    yield made
+    made.drop_all()
+
+
+@pytest.fixture
+def fresh_url(databases: Databases) -> Callable[[], str]:
+    """Makes URLs of new, empty (unmigrated) databases."""
+    return databases.new
+
+
+@pytest.fixture(scope="session")
+def migrated_template(databases: Databases) -> str:
     """An empty database at head, migrated once and copied for each test that needs one."""
-    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
-    migrations.upgrade(f"sqlite:///{path}")
-    return path
+    url = databases.new()
+    migrations.upgrade(url)
+    return url
 
 
 @pytest.fixture(scope="session")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory, migrated_template: Path) -> Path:
-    path = tmp_path_factory.mktemp("template") / "seeded.sqlite3"
-    shutil.copy(migrated_template, path)
-    engine = make_engine(f"sqlite:///{path}")
+def seeded_template(databases: Databases, migrated_template: str) -> str:
+    url = databases.new(template=migrated_template)
+    engine = make_engine(url)
     seed(engine, [SEED_BUNDLES])
     engine.dispose()
-    return path
+    return url
 
 
-def _engine_on_copy(template: Path, tmp_path: Path) -> Iterator[Engine]:
-    path = tmp_path / "entente.sqlite3"
-    shutil.copy(template, path)
-    engine = make_engine(f"sqlite:///{path}")
+def _engine_on_copy(databases: Databases, template: str) -> Iterator[Engine]:
+    engine = make_engine(databases.new(template=template))
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
-def empty_engine(migrated_template: Path, tmp_path: Path) -> Iterator[Engine]:
+def empty_engine(databases: Databases, migrated_template: str) -> Iterator[Engine]:
     """A migrated database with no data, for this test alone."""
-    yield from _engine_on_copy(migrated_template, tmp_path)
+    yield from _engine_on_copy(databases, migrated_template)
 
 
 @pytest.fixture
-def seeded_engine(seeded_template: Path, tmp_path: Path) -> Iterator[Engine]:
+def seeded_engine(databases: Databases, seeded_template: str) -> Iterator[Engine]:
     """A database holding the project's seed, for this test alone."""
-    yield from _engine_on_copy(seeded_template, tmp_path)
+    yield from _engine_on_copy(databases, seeded_template)
 
 
 @pytest.fixture
-def use_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    """Points the settings (and so the CLI and the app) at a given engine's database."""
+def use_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Any], None]]:
+    """Points the settings (and so the CLI and the app) at an engine's or a URL's database."""
 
-    def point(engine: Engine) -> None:
-        monkeypatch.setenv("ENTENTE_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    def point(target: Engine | str) -> None:
+        url = (
+            target if isinstance(target, str) else target.url.render_as_string(hide_password=False)
+        )
+        monkeypatch.setenv("ENTENTE_DATABASE_URL", url)
         get_settings.cache_clear()
         get_engine.cache_clear()
 

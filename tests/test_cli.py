@@ -2,19 +2,19 @@
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
 from typer.testing import CliRunner
 
 from app.cli import app
-from app.db import make_engine
 from tests.conftest import SEED_BUNDLES
 
 runner = CliRunner()
 
 
-def test_migrate_seed_and_validate_a_fresh_database(tmp_path: Path, use_database):
-    engine = make_engine(f"sqlite:///{tmp_path / 'sub' / 'kb.sqlite3'}")
-    use_database(engine)
+def test_migrate_seed_and_validate_a_fresh_database(fresh_url, use_database):
+    use_database(fresh_url())
 
     refused = runner.invoke(app, ["seed"])
     assert refused.exit_code == 2
@@ -50,8 +50,6 @@ def test_validate_exits_non_zero_and_lists_every_error(
         assert connection.execute(text("SELECT count(*) FROM person")).scalar() == 0
 
 
-def test_sqlite_connections_enforce_foreign_keys_and_use_wal(empty_engine: Engine):
-    with empty_engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+def test_foreign_keys_are_enforced(empty_engine: Engine):
+    with pytest.raises(IntegrityError), empty_engine.begin() as connection:
+        connection.execute(text("INSERT INTO person (id, name, country) VALUES ('x', 'X', 'ZZ')"))

@@ -1,17 +1,14 @@
 """Readiness tells an orchestrator whether this instance can answer."""
 
-from pathlib import Path
-
 from fastapi.testclient import TestClient
 
 from app import migrations
-from app.db import make_engine
 from app.main import create_app
 
 
-def test_readyz_is_a_503_problem_until_the_database_is_migrated(tmp_path: Path, use_database):
-    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
-    use_database(make_engine(url))
+def test_readyz_is_a_503_problem_until_the_database_is_migrated(fresh_url, use_database):
+    url = fresh_url()
+    use_database(url)
     with TestClient(create_app()) as client:
         response = client.get("/readyz")
         assert response.status_code == 503

@@ -1,7 +1,5 @@
 """The migrations build exactly the schema the models declare, and undo it."""
 
-from pathlib import Path
-
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -11,8 +9,8 @@ from app.db import make_engine
 from app.models import metadata
 
 
-def test_upgrade_head_on_an_empty_database_leaves_nothing_to_autogenerate(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+def test_upgrade_head_on_an_empty_database_leaves_nothing_to_autogenerate(fresh_url):
+    url = fresh_url()
     migrations.upgrade(url)
     engine = make_engine(url)
     with engine.connect() as connection:
@@ -29,8 +27,8 @@ def test_upgrade_head_on_an_empty_database_leaves_nothing_to_autogenerate(tmp_pa
     engine.dispose()
 
 
-def test_downgrade_base_then_upgrade_head_round_trips(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'roundtrip.sqlite3'}"
+def test_downgrade_base_then_upgrade_head_round_trips(fresh_url):
+    url = fresh_url()
     migrations.upgrade(url)
     engine = make_engine(url)
     tables_at_head = set(inspect(engine).get_table_names())
@@ -46,8 +44,8 @@ def test_downgrade_base_then_upgrade_head_round_trips(tmp_path: Path):
     engine.dispose()
 
 
-def test_constraints_follow_the_naming_convention(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'names.sqlite3'}"
+def test_constraints_follow_the_naming_convention(fresh_url):
+    url = fresh_url()
     migrations.upgrade(url)
     inspector = inspect(make_engine(url))
     foreign_keys = inspector.get_foreign_keys("event_participant")

@@ -1,12 +1,26 @@
-"""Search: ranked full-text queries over the search documents."""
+"""Search: ranked full-text queries over the search documents, on SQLite or PostgreSQL."""
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, Row, Select, String, column, func, literal_column, select, table, text
+from sqlalchemy import (
+    Connection,
+    Float,
+    Row,
+    Select,
+    String,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 
 from app.pagination import Keyset, Listing
 from app.search.models import SearchDocument, SearchType
-from app.search.query import fts5_match, parse
+from app.search.query import fts5_match, parse, tsquery
 from app.search.schemas import SearchHit, SearchQuery
 
 document = SearchDocument.__table__  # type: ignore[attr-defined]
@@ -21,6 +35,7 @@ PATHS = {
 }
 # Hits are ordered by rank (lower is better), then type and id: a stable keyset.
 KEYSETS = {"rank": Keyset((column("rank", Float), column("type", String), column("id", String)))}
+MARKS = ("<mark>", "</mark>")
 
 
 def _sqlite_hits(query: SearchQuery) -> Select[Any]:
@@ -30,7 +45,7 @@ def _sqlite_hits(query: SearchQuery) -> Select[Any]:
             document.c.type,
             document.c.id,
             document.c.title,
-            func.snippet(this, -1, "<mark>", "</mark>", "…", 16).label("snippet"),
+            func.snippet(this, -1, *MARKS, "…", 16).label("snippet"),
             # Title matches weigh five times body matches.
             func.bm25(this, 5.0, 1.0).label("rank"),
         )
@@ -39,11 +54,50 @@ def _sqlite_hits(query: SearchQuery) -> Select[Any]:
     )
 
 
-def filtered(query: SearchQuery) -> Select[Any]:
-    hits = _sqlite_hits(query)
+def _postgres_hits(query: SearchQuery) -> Select[Any]:
+    # The same weighted tsvector as the GIN index of the migration, so the index is used.
+    vector = func.setweight(
+        func.to_tsvector(literal_column("'english'"), document.c.title), literal_column("'A'")
+    ).op("||")(
+        func.setweight(
+            func.to_tsvector(literal_column("'english'"), document.c.body), literal_column("'B'")
+        )
+    )
+    terms = func.to_tsquery(
+        literal_column("'english'"), bindparam("terms", tsquery(parse(query.q)))
+    )
+    headline_options = f"StartSel={MARKS[0]}, StopSel={MARKS[1]}, MaxWords=24, MinWords=8"
+    return select(
+        document.c.type,
+        document.c.id,
+        document.c.title,
+        func.ts_headline(
+            literal_column("'english'"), document.c.body, terms, headline_options
+        ).label("snippet"),
+        # Negated, so that lower is better as with SQLite's bm25.
+        (-func.ts_rank(vector, terms)).label("rank"),
+    ).where(vector.op("@@")(terms))
+
+
+def _of_types(hits: Select[Any], query: SearchQuery) -> Select[Any]:
     if query.type:
         hits = hits.where(document.c.type.in_([t.value for t in query.type]))
     return select(hits.subquery("hits"))
+
+
+def filtered(query: SearchQuery) -> Select[Any]:
+    """The hits of the query on SQLite."""
+    return _of_types(_sqlite_hits(query), query)
+
+
+@dataclass(frozen=True)
+class SearchListing(Listing[SearchQuery, SearchHit]):
+    """Search runs different SQL on SQLite (FTS5) and PostgreSQL (tsvector)."""
+
+    def matching(self, connection: Connection, query: SearchQuery) -> Select[Any]:
+        if connection.dialect.name == "postgresql":
+            return _of_types(_postgres_hits(query), query)
+        return self.filtered(query)
 
 
 def build_hits(_connection: Any, rows: list[Row[Any]]) -> list[SearchHit]:
@@ -60,4 +114,4 @@ def build_hits(_connection: Any, rows: list[Row[Any]]) -> list[SearchHit]:
     ]
 
 
-SEARCH = Listing(filtered=filtered, keysets=KEYSETS, build=build_hits, default_sort="rank")
+SEARCH = SearchListing(filtered=filtered, keysets=KEYSETS, build=build_hits, default_sort="rank")

@@ -10,10 +10,6 @@ from sqlalchemy import (
     FromClause,
     Row,
     Select,
-    String,
-    case,
-    cast,
-    func,
     select,
 )
 
@@ -26,7 +22,7 @@ from app.organizations.models import Organization
 from app.pagination import Keyset, Listing
 from app.people.models import Person, Position
 from app.places.models import Place
-from app.queries import grouped
+from app.queries import grouped, iso_partial_date
 from app.schemas import CitationPublic
 from app.sources.models import Citation, Source, SubjectType
 from app.sources.schemas import SourceDetail, SourceFact, SourcePublic, SourceQuery
@@ -53,12 +49,6 @@ KEYSET = Keyset((source.c.id,))
 LIST_COLUMNS = [column for column in source.c if column.key != "text"]
 
 
-def _iso(first: ColumnElement[Any], precision: ColumnElement[Any]) -> ColumnElement[str]:
-    """A partial date as its ISO string at its precision (`2018`, `2019-08`, `2019-08-19`)."""
-    length = case({"year": 4, "month": 7}, value=precision, else_=10)
-    return func.substr(cast(first, String), 1, length, type_=String)
-
-
 # Per subject type: the table holding its facts (joined as needed), the id column the
 # citations point at, and a human label computed in SQL.
 FACT_LABELS: dict[SubjectType, tuple[FromClause, ColumnElement[str], ColumnElement[str]]] = {
@@ -82,7 +72,7 @@ FACT_LABELS: dict[SubjectType, tuple[FromClause, ColumnElement[str], ColumnEleme
         + "-"
         + figure.c.partner
         + " "
-        + _iso(figure.c.period_first, figure.c.period_precision),
+        + iso_partial_date(figure.c.period_first, figure.c.period_precision),
     ),
     SubjectType.TOPIC: (topic, topic.c.id, topic.c.name),
     SubjectType.STATEMENT: (statement, statement.c.id, statement.c.text),

@@ -2,7 +2,6 @@
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,13 +9,20 @@ from fastapi.testclient import TestClient
 from app.config import get_settings
 from app.db import get_engine
 from app.main import create_app
+from tests.databases import Databases
 
 
 @pytest.fixture(scope="session")
-def api(seeded_template: Path) -> Iterator[TestClient]:
+def api_url(databases: Databases, seeded_template: str) -> str:
+    """A copy of the seeded database for the shared client (templates stay unconnected)."""
+    return databases.new(template=seeded_template)
+
+
+@pytest.fixture(scope="session")
+def api(api_url: str) -> Iterator[TestClient]:
     """A client of the API over the project's seed. The API never writes, so tests share it."""
     previous = os.environ.get("ENTENTE_DATABASE_URL")
-    os.environ["ENTENTE_DATABASE_URL"] = f"sqlite:///{seeded_template}"
+    os.environ["ENTENTE_DATABASE_URL"] = api_url
     get_settings.cache_clear()
     get_engine.cache_clear()
     try:

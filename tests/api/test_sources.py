@@ -1,9 +1,9 @@
 """Sources and the facts they attest, asked as an analyst would."""
 
-import sqlite3
-from pathlib import Path
-
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from app.db import make_engine
 
 SOURCE = "improving-russia-france-relations"
 CAPTION = (
@@ -66,20 +66,21 @@ def test_facts_are_ordered_by_type_then_id(api: TestClient):
     assert len(set(keys)) == len(keys)
 
 
-def test_every_fact_citing_the_source_is_listed_and_no_other(
-    api: TestClient, seeded_template: Path
-):
+def test_every_fact_citing_the_source_is_listed_and_no_other(api: TestClient, api_url: str):
     facts = api.get(f"/api/v1/sources/{SOURCE}").json()["facts"]
-    database = sqlite3.connect(f"file:{seeded_template}?mode=ro", uri=True)
-    try:
-        cited = set(
-            database.execute(
-                "SELECT DISTINCT subject_type, subject_id FROM citation WHERE source_id = ?",
-                (SOURCE,),
-            ).fetchall()
-        )
-    finally:
-        database.close()
+    engine = make_engine(api_url)
+    with engine.connect() as connection:
+        cited = {
+            tuple(row)
+            for row in connection.execute(
+                text(
+                    "SELECT DISTINCT subject_type, subject_id FROM citation "
+                    "WHERE source_id = :source"
+                ),
+                {"source": SOURCE},
+            )
+        }
+    engine.dispose()
     assert {(f["type"], f["id"]) for f in facts} == cited
     assert len(facts) == len(cited)
 

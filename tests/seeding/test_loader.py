@@ -1,23 +1,27 @@
 """Seeding: idempotent, atomic, and every error reported with file, line and field."""
 
-import sqlite3
 import textwrap
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from app.models import metadata
 from app.seeding.errors import SeedFailed, format_loc
 from app.seeding.loader import seed, validate
 from tests.conftest import SEED_BUNDLES, SOURCE_ID
 
 
-def dump(engine: Engine) -> list[str]:
-    """The whole database as SQL statements, in a stable order."""
-    database = engine.url.database
-    assert database is not None
-    with sqlite3.connect(database) as connection:
-        return list(connection.iterdump())
+def dump(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, in primary-key order (on any engine)."""
+    with engine.connect() as connection:
+        return {
+            table.name: [
+                tuple(row)
+                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
+            ]
+            for table in metadata.sorted_tables
+        }
 
 
 def write_bundle(folder: Path, name: str, body: str) -> Path:

@@ -1,5 +1,8 @@
 """The project's seed: every fact of the first source, each with its words."""
 
+import datetime as dt
+import json
+
 import pytest
 from sqlalchemy import Engine, text
 
@@ -8,9 +11,21 @@ from app.sources.models import SUBJECT_TABLES, SubjectType
 from tests.conftest import SOURCE_ID
 
 
+def _plain(value: object) -> object:
+    """Values as SQLite hands them over raw, whatever the engine: dates and JSON as text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
 def rows(engine: Engine, sql: str, **params: object) -> list[dict]:
     with engine.connect() as connection:
-        return [dict(r) for r in connection.execute(text(sql), params).mappings()]
+        return [
+            {k: _plain(v) for k, v in r.items()}
+            for r in connection.execute(text(sql), params).mappings()
+        ]
 
 
 @pytest.mark.parametrize("subject", list(SubjectType), ids=lambda s: s.value)
