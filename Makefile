@@ -34,8 +34,14 @@ run: seed
 serve: install
 	$(BIN)/entente serve
 
+# The whole suite on SQLite, then, when ENTENTE_TEST_POSTGRES_URL names a PostgreSQL server,
+# again on PostgreSQL (in databases of its own, created and dropped by the run).
 test: install
 	$(BIN)/python -m pytest
+	@if [ -n "$$ENTENTE_TEST_POSTGRES_URL" ]; then \
+		echo "== the whole suite again, on PostgreSQL"; \
+		ENTENTE_TEST_ENGINE=postgres $(BIN)/python -m pytest; \
+	fi
 
 lint: install
 	$(BIN)/ruff check app tests migrations

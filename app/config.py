@@ -21,6 +21,12 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "seed",
         description="Folder whose YAML bundles `entente seed` loads when given no paths.",
     )
+    database_pool_size: int = Field(
+        default=10, ge=1, description="PostgreSQL: connections each process keeps open."
+    )
+    database_max_overflow: int = Field(
+        default=20, ge=0, description="PostgreSQL: extra connections a process may open at peaks."
+    )
     sqlite_busy_timeout_ms: int = Field(
         default=5000, ge=0, description="How long a SQLite connection waits for a lock."
     )

@@ -1,15 +1,14 @@
 """Engine and sessions. SQLite gets foreign keys, WAL and a busy timeout on every connection."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from anyio import to_thread
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, create_engine
+from sqlmodel import create_engine
 
 from app.config import get_settings
 
@@ -17,11 +16,17 @@ from app.config import get_settings
 def make_engine(url: str, *, busy_timeout_ms: int | None = None) -> Engine:
     """An engine for `url`; for a SQLite file, its folder is created if missing."""
     parsed = make_url(url)
+    settings = get_settings()
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    timeout = get_settings().sqlite_busy_timeout_ms if busy_timeout_ms is None else busy_timeout_ms
+    timeout = settings.sqlite_busy_timeout_ms if busy_timeout_ms is None else busy_timeout_ms
     # More connections than the thread pool has threads (40), so no thread ever waits for one.
     engine = create_engine(
         url, connect_args={"check_same_thread": False}, pool_size=8, max_overflow=48
@@ -29,6 +34,9 @@ def make_engine(url: str, *, busy_timeout_ms: int | None = None) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's own transaction handling starts transactions late and never for
+        # reads; SQLAlchemy's documented recipe hands BEGIN to the "begin" hook below.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
@@ -37,24 +45,19 @@ def make_engine(url: str, *, busy_timeout_ms: int | None = None) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A writer asks for IMMEDIATE to take the write lock before it reads what it will
+        # write; everything else begins DEFERRED (a consistent snapshot for reads).
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
     return engine
 
 
 @lru_cache
 def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
-
-
-@contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """One unit of work: commits when the block ends normally, rolls back on any error."""
-    with Session(engine or get_engine()) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
 
 
 T = TypeVar("T")

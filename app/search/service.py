@@ -10,6 +10,7 @@ from sqlalchemy import (
     Select,
     String,
     bindparam,
+    cast,
     column,
     func,
     literal_column,
@@ -75,7 +76,8 @@ def _postgres_hits(query: SearchQuery) -> Select[Any]:
             literal_column("'english'"), document.c.body, terms, headline_options
         ).label("snippet"),
         # Negated, so that lower is better as with SQLite's bm25.
-        (-func.ts_rank(vector, terms)).label("rank"),
+        # ts_rank is a float4; as float8 it survives the JSON of a cursor exactly.
+        (-cast(func.ts_rank(vector, terms), Float)).label("rank"),
     ).where(vector.op("@@")(terms))
 
 

@@ -1,7 +1,8 @@
 """Reads, checks and loads seed bundles: all errors at once, and all rows or none."""
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
@@ -308,11 +309,28 @@ def read_and_check(paths: Iterable[Path], connection: Connection | None) -> list
     return files
 
 
+# Any constant: the key of the PostgreSQL advisory lock that serializes loads.
+SEED_LOCK_KEY = 0x656E74656E7465  # "entente"
+
+
+@contextmanager
+def begin_writing(connection: Connection) -> Iterator[None]:
+    """A transaction that no other load runs beside: it reads what is there only once it
+    holds the write lock, so two loads at once end as one would (the second finds nothing
+    left to write) instead of both inserting the same rows."""
+    if connection.dialect.name == "sqlite":
+        connection.execution_options(sqlite_begin="IMMEDIATE")
+    with connection.begin():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEED_LOCK_KEY})
+        yield
+
+
 def seed(
     engine: Engine, paths: Iterable[Path], on_progress: Callable[[str], None] | None = None
 ) -> SyncReport:
     """Loads the bundles in one transaction; on any error nothing is written."""
-    with engine.begin() as connection:
+    with engine.connect() as connection, begin_writing(connection):
         files = read_and_check(list(paths), connection)
         rows = collect_rows(files)
         rows["country"] = country_rows(connection, files)

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from app.docs import EXAMPLES_FILE
 from app.main import create_app
 from app.openapi_examples import generate
+from tests.databases import ENGINE
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])
@@ -51,6 +52,15 @@ def test_every_operation_is_documented(path: str, method: str, operation: dict):
         assert parameter.get("description"), f"parameter {parameter['name']} undescribed"
 
 
+# Search scores and snippets are the engine's own (BM25 on SQLite, ts_rank on PostgreSQL);
+# the committed examples come from SQLite.
+ENGINE_SPECIFIC = {"search"} if ENGINE == "postgres" else set()
+
+
 def test_the_examples_are_what_the_api_answers(api: TestClient):
     committed = json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))
-    assert generate(api.app) == committed, "run `entente examples` and commit the result"
+    answered = generate(api.app)
+    for operation in ENGINE_SPECIFIC:
+        assert answered.pop(operation)["items"], f"{operation} found nothing"
+        committed.pop(operation)
+    assert answered == committed, "run `entente examples` and commit the result"
