@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = "5ed9e78a8442"
 down_revision: str | None = "7f87ef9f708c"
 branch_labels: str | Sequence[str] | None = None
