@@ -27,9 +27,10 @@ def make_engine(url: str, *, busy_timeout_ms: int | None = None) -> Engine:
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     timeout = settings.sqlite_busy_timeout_ms if busy_timeout_ms is None else busy_timeout_ms
-    # More connections than the thread pool has threads (40), so no thread ever waits for one.
+    # More kept connections than the thread pool has threads (40): no thread ever waits for
+    # one, and none is opened per request (a new SQLite connection parses the whole schema).
     engine = create_engine(
-        url, connect_args={"check_same_thread": False}, pool_size=8, max_overflow=48
+        url, connect_args={"check_same_thread": False}, pool_size=48, max_overflow=16
     )
 
     @event.listens_for(engine, "connect")
