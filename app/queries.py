@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, Select, String, case, cast, func, or_
 
+from app.errors import NotFound
 from app.values import PartialDate
 
 
@@ -14,6 +15,16 @@ def grouped(connection: Connection, statement: Select[Any]) -> dict[Any, list[Ro
     for row in connection.execute(statement):
         groups[row[0]].append(row)
     return groups
+
+
+def one_or_not_found(
+    connection: Connection, statement: Select[Any], kind: str, id: str
+) -> Row[Any]:
+    """The first row `statement` selects; none is `NotFound(kind, id)`, which answers 404."""
+    row = connection.execute(statement).first()
+    if row is None:
+        raise NotFound(kind, id)
+    return row
 
 
 def overlaps(

@@ -6,10 +6,9 @@ from sqlalchemy import Connection, Row, Select, func, select
 
 from app.assessments.models import Assessment, AssessmentCountry, AssessmentOrganization
 from app.assessments.schemas import AssessmentPublic, AssessmentQuery, AssessmentSort
-from app.errors import NotFound
 from app.organizations.models import Organization
 from app.pagination import Keyset, Listing
-from app.queries import grouped, overlaps
+from app.queries import grouped, one_or_not_found, overlaps
 from app.schemas import Named
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
@@ -97,9 +96,12 @@ def _period(row: Row[Any]) -> PartialDate:
 
 
 def get_assessment(connection: Connection, *, assessment_id: str) -> AssessmentPublic:
-    row = connection.execute(select(assessment).where(assessment.c.id == assessment_id)).first()
-    if row is None:
-        raise NotFound("assessment", assessment_id)
+    row = one_or_not_found(
+        connection,
+        select(assessment).where(assessment.c.id == assessment_id),
+        "assessment",
+        assessment_id,
+    )
     (public,) = build_assessments(connection, [row])
     return public
 

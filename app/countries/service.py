@@ -13,14 +13,13 @@ from app.countries.schemas import (
     CountryQuery,
     CountrySort,
 )
-from app.errors import NotFound
 from app.events.models import Event, EventCountry
 from app.figures.models import Figure
 from app.mechanisms.models import MechanismCountry
 from app.pagination import Keyset, Listing
 from app.people.models import Person, Position
 from app.places.models import Place
-from app.queries import escape_like
+from app.queries import escape_like, one_or_not_found
 from app.schemas import Named
 
 country = Country.__table__  # type: ignore[attr-defined]
@@ -90,7 +89,8 @@ def _count(table: Any, *conditions: Any) -> Any:
 def get_country(connection: Connection, *, code: str) -> CountryDetail:
     """The country whose alpha-2 or alpha-3 code is `code`, in any case."""
     wanted = code.strip().upper()
-    row = connection.execute(
+    row = one_or_not_found(
+        connection,
         select(
             country,
             country.c.code.in_(referenced_codes()).label("in_kb"),
@@ -104,10 +104,10 @@ def get_country(connection: Connection, *, code: str) -> CountryDetail:
             _count(assessment_country, assessment_country.c.country == country.c.code).label(
                 "assessments"
             ),
-        ).where(or_(country.c.code == wanted, country.c.alpha3 == wanted))
-    ).first()
-    if row is None:
-        raise NotFound("country", code)
+        ).where(or_(country.c.code == wanted, country.c.alpha3 == wanted)),
+        "country",
+        code,
+    )
     people = [
         Named(id=r.id, name=r.name)
         for r in connection.execute(

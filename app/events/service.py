@@ -5,7 +5,6 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, case, func, select
 
 from app.countries.models import Country
-from app.errors import NotFound
 from app.events.models import (
     Event,
     EventCountry,
@@ -27,7 +26,7 @@ from app.organizations.models import Organization
 from app.pagination import Keyset, Listing
 from app.people.models import Person
 from app.places.models import Place
-from app.queries import contains_words, grouped, overlaps
+from app.queries import contains_words, grouped, one_or_not_found, overlaps
 from app.refs import event_ref, event_refs, statement_refs
 from app.schemas import Named
 from app.sources.models import SubjectType
@@ -190,9 +189,9 @@ def build_events(connection: Connection, rows: list[Row[Any]]) -> list[EventPubl
 
 
 def get_event(connection: Connection, *, event_id: str) -> EventDetail:
-    row = connection.execute(select(event).where(event.c.id == event_id)).first()
-    if row is None:
-        raise NotFound("event", event_id)
+    row = one_or_not_found(
+        connection, select(event).where(event.c.id == event_id), "event", event_id
+    )
     (public,) = build_events(connection, [row])
     children = event_refs(
         connection,

@@ -4,7 +4,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, Select, and_, or_, select, true
 
-from app.errors import NotFound
 from app.facets import column_facet, partial_date_facet
 from app.figures.models import SYMMETRIC_METRICS, Figure, FigureDerivation
 from app.figures.schemas import (
@@ -20,7 +19,7 @@ from app.figures.schemas import (
     SeriesQuery,
 )
 from app.pagination import Keyset, Listing
-from app.queries import grouped, overlaps
+from app.queries import grouped, one_or_not_found, overlaps
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
 from app.values import PartialDate, Qualifier, Quantity
@@ -109,9 +108,9 @@ def build_figures(connection: Connection, rows: list[Row[Any]]) -> list[FigurePu
 
 
 def get_figure(connection: Connection, *, figure_id: str) -> FigurePublic:
-    row = connection.execute(select(figure).where(figure.c.id == figure_id)).first()
-    if row is None:
-        raise NotFound("figure", figure_id)
+    row = one_or_not_found(
+        connection, select(figure).where(figure.c.id == figure_id), "figure", figure_id
+    )
     (public,) = build_figures(connection, [row])
     return public
 

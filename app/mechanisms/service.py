@@ -4,7 +4,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, and_, func, select
 
-from app.errors import NotFound
 from app.mechanisms.models import Mechanism, MechanismCountry, MechanismStatusChange
 from app.mechanisms.schemas import (
     MechanismDetail,
@@ -14,7 +13,7 @@ from app.mechanisms.schemas import (
     StatusChangePublic,
 )
 from app.pagination import Keyset, Listing
-from app.queries import grouped
+from app.queries import grouped, one_or_not_found
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
 from app.values import PartialDate
@@ -126,9 +125,12 @@ def build_mechanisms(connection: Connection, rows: list[Row[Any]]) -> list[Mecha
 
 
 def get_mechanism(connection: Connection, *, mechanism_id: str) -> MechanismDetail:
-    row = connection.execute(select(mechanism).where(mechanism.c.id == mechanism_id)).first()
-    if row is None:
-        raise NotFound("mechanism", mechanism_id)
+    row = one_or_not_found(
+        connection,
+        select(mechanism).where(mechanism.c.id == mechanism_id),
+        "mechanism",
+        mechanism_id,
+    )
     (public,) = build_mechanisms(connection, [row])
     history_rows = connection.execute(
         select(mechanism_status)

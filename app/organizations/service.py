@@ -6,7 +6,6 @@ from sqlalchemy import Connection, Row, Select, select
 
 from app import refs
 from app.assessments.models import Assessment, AssessmentOrganization
-from app.errors import NotFound
 from app.events.models import Event, EventOrganization
 from app.organizations.models import Organization
 from app.organizations.schemas import (
@@ -17,7 +16,7 @@ from app.organizations.schemas import (
     OrganizationSort,
 )
 from app.pagination import Keyset, Listing
-from app.queries import contains_words
+from app.queries import contains_words, one_or_not_found
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
 from app.values import PartialDate, Precision
@@ -59,11 +58,12 @@ def build_organizations(connection: Connection, rows: list[Row[Any]]) -> list[Or
 
 
 def get_organization(connection: Connection, *, organization_id: str) -> OrganizationDetail:
-    row = connection.execute(
-        select(organization).where(organization.c.id == organization_id)
-    ).first()
-    if row is None:
-        raise NotFound("organization", organization_id)
+    row = one_or_not_found(
+        connection,
+        select(organization).where(organization.c.id == organization_id),
+        "organization",
+        organization_id,
+    )
     (public,) = build_organizations(connection, [row])
     events = refs.event_refs(
         connection,

@@ -5,7 +5,6 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, select
 
 from app import refs
-from app.errors import NotFound
 from app.events.models import Event, EventParticipant
 from app.organizations.models import Organization
 from app.pagination import Keyset, Listing
@@ -19,7 +18,7 @@ from app.people.schemas import (
     PersonStatement,
     PositionPublic,
 )
-from app.queries import contains_words
+from app.queries import contains_words, one_or_not_found
 from app.schemas import Named
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
@@ -126,9 +125,9 @@ def _statements(connection: Connection, person_id: str) -> list[PersonStatement]
 
 
 def get_person(connection: Connection, *, person_id: str) -> PersonDetail:
-    row = connection.execute(select(person).where(person.c.id == person_id)).first()
-    if row is None:
-        raise NotFound("person", person_id)
+    row = one_or_not_found(
+        connection, select(person).where(person.c.id == person_id), "person", person_id
+    )
     (public,) = build_people(connection, [row])
     return PersonDetail(
         **dict(public),

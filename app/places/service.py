@@ -5,11 +5,11 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, select
 
 from app import refs
-from app.errors import NotFound
 from app.events.models import Event
 from app.pagination import Keyset, Listing
 from app.places.models import Place
 from app.places.schemas import PlaceDetail, PlacePublic, PlaceQuery, PlaceSort
+from app.queries import one_or_not_found
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
 
@@ -48,9 +48,9 @@ def build_places(connection: Connection, rows: list[Row[Any]]) -> list[PlacePubl
 
 
 def get_place(connection: Connection, *, place_id: str) -> PlaceDetail:
-    row = connection.execute(select(place).where(place.c.id == place_id)).first()
-    if row is None:
-        raise NotFound("place", place_id)
+    row = one_or_not_found(
+        connection, select(place).where(place.c.id == place_id), "place", place_id
+    )
     (public,) = build_places(connection, [row])
     events = refs.event_refs(
         connection,

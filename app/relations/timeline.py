@@ -4,7 +4,6 @@ from collections import defaultdict
 from functools import partial
 from typing import Any
 
-from pydantic import TypeAdapter
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -23,13 +22,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from app.assessments.models import Assessment, AssessmentCountry
-from app.countries.models import Country
-from app.events.models import Event, EventCountry, EventTopic
-from app.figures.models import Figure
-from app.mechanisms.models import Mechanism, MechanismCountry, MechanismStatusChange
 from app.pagination import Keyset, Listing
-from app.people.models import Person
 from app.queries import iso_partial_date, overlaps
 from app.relations.schemas import (
     TimelineItem,
@@ -38,36 +31,27 @@ from app.relations.schemas import (
     TimelineType,
 )
 from app.relations.service import (
+    Pair,
+    assessment,
+    assessment_country,
     canonical,
+    event,
+    figure,
     figures_of,
+    mechanism,
+    mechanism_country,
+    mechanism_status,
     pair_events,
     pair_of,
+    person,
+    statement,
     status_dated,
     with_both,
 )
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
-from app.statements.models import Statement, StatementTopic
-from app.topics.models import Topic
-from app.values import CountryCode, PartialDate, Precision
+from app.values import PartialDate, Precision
 
-event = Event.__table__  # type: ignore[attr-defined]
-event_country = EventCountry.__table__  # type: ignore[attr-defined]
-event_topic = EventTopic.__table__  # type: ignore[attr-defined]
-mechanism = Mechanism.__table__  # type: ignore[attr-defined]
-mechanism_country = MechanismCountry.__table__  # type: ignore[attr-defined]
-mechanism_status = MechanismStatusChange.__table__  # type: ignore[attr-defined]
-figure = Figure.__table__  # type: ignore[attr-defined]
-statement = Statement.__table__  # type: ignore[attr-defined]
-statement_topic = StatementTopic.__table__  # type: ignore[attr-defined]
-assessment = Assessment.__table__  # type: ignore[attr-defined]
-assessment_country = AssessmentCountry.__table__  # type: ignore[attr-defined]
-topic = Topic.__table__  # type: ignore[attr-defined]
-person = Person.__table__  # type: ignore[attr-defined]
-country = Country.__table__  # type: ignore[attr-defined]
-
-Pair = tuple[str, str]
-COUNTRY_CODE: TypeAdapter[str] = TypeAdapter(CountryCode)
 ITEM_PATHS = {
     TimelineType.EVENT: "/api/v1/events/",
     TimelineType.MECHANISM_STATUS: "/api/v1/mechanisms/",

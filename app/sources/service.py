@@ -14,7 +14,6 @@ from sqlalchemy import (
 )
 
 from app.assessments.models import Assessment
-from app.errors import NotFound
 from app.events.models import Event
 from app.figures.models import Figure
 from app.mechanisms.models import Mechanism, MechanismStatusChange
@@ -22,7 +21,7 @@ from app.organizations.models import Organization
 from app.pagination import Keyset, Listing
 from app.people.models import Person, Position
 from app.places.models import Place
-from app.queries import grouped, iso_partial_date
+from app.queries import grouped, iso_partial_date, one_or_not_found
 from app.schemas import CitationPublic
 from app.sources.models import Citation, Source, SubjectType
 from app.sources.schemas import SourceDetail, SourceFact, SourcePublic, SourceQuery
@@ -154,9 +153,9 @@ def facts_citing(connection: Connection, source_id: str) -> list[SourceFact]:
 
 
 def get_source(connection: Connection, *, source_id: str) -> SourceDetail:
-    row = connection.execute(select(source).where(source.c.id == source_id)).first()
-    if row is None:
-        raise NotFound("source", source_id)
+    row = one_or_not_found(
+        connection, select(source).where(source.c.id == source_id), "source", source_id
+    )
     return SourceDetail(
         **dict(_public(row)), text=row.text, facts=facts_citing(connection, source_id)
     )

@@ -5,12 +5,11 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, select
 
 from app import refs
-from app.errors import NotFound
 from app.events.models import Event
 from app.facets import link_facet, named_column_facet
 from app.pagination import Keyset, Listing
 from app.people.models import Person
-from app.queries import contains_words, grouped, overlaps
+from app.queries import contains_words, grouped, one_or_not_found, overlaps
 from app.schemas import Named
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
@@ -107,9 +106,9 @@ def build_statements(connection: Connection, rows: list[Row[Any]]) -> list[State
 
 
 def get_statement(connection: Connection, *, statement_id: str) -> StatementPublic:
-    row = connection.execute(_with_speaker().where(statement.c.id == statement_id)).first()
-    if row is None:
-        raise NotFound("statement", statement_id)
+    row = one_or_not_found(
+        connection, _with_speaker().where(statement.c.id == statement_id), "statement", statement_id
+    )
     (public,) = build_statements(connection, [row])
     return public
 

@@ -5,11 +5,10 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, select
 
 from app import refs
-from app.errors import NotFound
 from app.events.models import Event, EventTopic
 from app.pagination import Keyset, Listing
 from app.people.models import Person
-from app.queries import contains_words
+from app.queries import contains_words, one_or_not_found
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
 from app.statements.models import Statement, StatementTopic
@@ -56,9 +55,9 @@ def build_topics(connection: Connection, rows: list[Row[Any]]) -> list[TopicPubl
 
 
 def get_topic(connection: Connection, *, topic_id: str) -> TopicDetail:
-    row = connection.execute(select(topic).where(topic.c.id == topic_id)).first()
-    if row is None:
-        raise NotFound("topic", topic_id)
+    row = one_or_not_found(
+        connection, select(topic).where(topic.c.id == topic_id), "topic", topic_id
+    )
     (public,) = build_topics(connection, [row])
     events = refs.event_refs(
         connection,
