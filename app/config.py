@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     database_max_overflow: int = Field(
         default=20, ge=0, description="PostgreSQL: extra connections a process may open at peaks."
     )
+    database_threads: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Worker threads per process that run database work; raise it on "
+        "PostgreSQL, where queries wait on the network rather than on Python.",
+    )
     sqlite_busy_timeout_ms: int = Field(
         default=5000, ge=0, description="How long a SQLite connection waits for a lock."
     )

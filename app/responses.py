@@ -5,7 +5,7 @@ from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 from sqlalchemy import Connection
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -85,7 +85,6 @@ async def list_response(
 
     facet_names = [str(name) for name in getattr(query, "facet", [])]
     page_model = FacetedPage[item_type] if listing.facets else Page[item_type]  # type: ignore[valid-type]
-    page_type = TypeAdapter(page_model)
 
     def work(connection: Connection) -> tuple[str, bytes, str | None]:
         etag = _check(connection, request, fmt.value)
@@ -98,7 +97,7 @@ async def list_response(
                 connection, listing.matching(connection, query), listing.facets, facet_names
             )
         page = page_model(items=items, next_cursor=next_cursor, total=total, **extra)
-        return etag, page_type.dump_json(page), next_cursor
+        return etag, page.model_dump_json().encode(), next_cursor
 
     try:
         etag, body, next_cursor = await run_in_connection(work)
