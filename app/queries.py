@@ -9,10 +9,12 @@ from app.errors import NotFound
 from app.values import PartialDate
 
 
-def grouped(connection: Connection, statement: Select[Any]) -> dict[Any, list[Row[Any]]]:
+def grouped(
+    connection: Connection, statement: Select[Any], parameters: dict[str, Any] | None = None
+) -> dict[Any, list[Row[Any]]]:
     """Rows of `statement` grouped by their first column, keeping the statement's order."""
     groups: dict[Any, list[Row[Any]]] = defaultdict(list)
-    for row in connection.execute(statement):
+    for row in connection.execute(statement, parameters or {}):
         groups[row[0]].append(row)
     return groups
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, case, func, select
+from sqlalchemy import Connection, Row, Select, bindparam, case, func, select
 
 from app.countries.models import Country
 from app.events.models import (
@@ -96,39 +96,47 @@ def filtered(query: EventQuery) -> Select[Any]:
     return statement_
 
 
+# The statements that load a page's nested data, built once: `ids` expands to the page's ids.
+PAGE_IDS: Any = bindparam("ids", expanding=True)
+COUNTRIES_OF = (
+    select(event_country.c.event_id, event_country.c.country)
+    .where(event_country.c.event_id.in_(PAGE_IDS))
+    .order_by(event_country.c.event_id, event_country.c.country)
+)
+PARTICIPANTS_OF = (
+    select(event_participant.c.event_id, person.c.id, person.c.name, event_participant.c.role)
+    .join(person, person.c.id == event_participant.c.person_id)
+    .where(event_participant.c.event_id.in_(PAGE_IDS))
+    .order_by(
+        event_participant.c.event_id,
+        case({"host": 0, "guest": 1}, value=event_participant.c.role, else_=2),
+        person.c.name,
+    )
+)
+TOPICS_OF = (
+    select(event_topic.c.event_id, topic.c.id, topic.c.name)
+    .join(topic, topic.c.id == event_topic.c.topic_id)
+    .where(event_topic.c.event_id.in_(PAGE_IDS))
+    .order_by(event_topic.c.event_id, topic.c.name)
+)
+ORGANIZATIONS_OF = (
+    select(event_organization.c.event_id, organization.c.id, organization.c.name)
+    .join(organization, organization.c.id == event_organization.c.organization_id)
+    .where(event_organization.c.event_id.in_(PAGE_IDS))
+    .order_by(event_organization.c.event_id, organization.c.name)
+)
+
+
 def build_events(connection: Connection, rows: list[Row[Any]]) -> list[EventPublic]:
     """Public events for `rows` of the event table: a few IN queries for the whole page."""
     ids = [row.id for row in rows]
     if not ids:
         return []
-    countries = grouped(
-        connection,
-        select(event_country.c.event_id, event_country.c.country)
-        .where(event_country.c.event_id.in_(ids))
-        .order_by(event_country.c.event_id, event_country.c.country),
-    )
-    role_order = case({"host": 0, "guest": 1}, value=event_participant.c.role, else_=2)
-    participants = grouped(
-        connection,
-        select(event_participant.c.event_id, person.c.id, person.c.name, event_participant.c.role)
-        .join(person, person.c.id == event_participant.c.person_id)
-        .where(event_participant.c.event_id.in_(ids))
-        .order_by(event_participant.c.event_id, role_order, person.c.name),
-    )
-    topics = grouped(
-        connection,
-        select(event_topic.c.event_id, topic.c.id, topic.c.name)
-        .join(topic, topic.c.id == event_topic.c.topic_id)
-        .where(event_topic.c.event_id.in_(ids))
-        .order_by(event_topic.c.event_id, topic.c.name),
-    )
-    organizations = grouped(
-        connection,
-        select(event_organization.c.event_id, organization.c.id, organization.c.name)
-        .join(organization, organization.c.id == event_organization.c.organization_id)
-        .where(event_organization.c.event_id.in_(ids))
-        .order_by(event_organization.c.event_id, organization.c.name),
-    )
+    page = {"ids": ids}
+    countries = grouped(connection, COUNTRIES_OF, page)
+    participants = grouped(connection, PARTICIPANTS_OF, page)
+    topics = grouped(connection, TOPICS_OF, page)
+    organizations = grouped(connection, ORGANIZATIONS_OF, page)
     place_ids = {row.place_id for row in rows if row.place_id}
     places = (
         {
