@@ -65,6 +65,9 @@ class Keyset:
 
     columns: tuple[ColumnElement[Any], ...]
     descending: bool = False
+    # Where a row holds each column's value, when not under the column's own key (a list
+    # ordered by a copy of a column in another table reads the original).
+    keys: tuple[str, ...] | None = None
 
     def order_by(self) -> list[ColumnElement[Any]]:
         return [c.desc() if self.descending else c.asc() for c in self.columns]
@@ -79,7 +82,8 @@ class Keyset:
         return key < bound if self.descending else key > bound
 
     def values_of(self, row: Any) -> list[Any]:
-        return [_plain(row._mapping[c.key]) for c in self.columns]  # type: ignore[attr-defined]
+        keys = self.keys or tuple(str(c.key) for c in self.columns)  # type: ignore[attr-defined]
+        return [_plain(row._mapping[key]) for key in keys]
 
 
 def _plain(value: Any) -> Any:
@@ -178,11 +182,16 @@ class Listing(Generic[Q, T]):
     def sort_of(self, query: Q) -> str:
         return str(getattr(query, "sort", self.default_sort))
 
+    def keyset(self, query: Q) -> Keyset:
+        """The keyset that orders the query's items; a listing whose order depends on the
+        filters overrides this."""
+        return self.keysets[self.sort_of(query)]
+
     def page(
         self, connection: Connection, *, query: Q, after: list[Any] | None, limit: int
     ) -> tuple[list[T], list[Any] | None]:
         """Up to `limit` items after the key `after`, and the key of the last if more follow."""
-        keyset = self.keysets[self.sort_of(query)]
+        keyset = self.keyset(query)
         rows, last_key = keyset_page(
             connection, self.matching(connection, query), keyset, after=after, limit=limit
         )

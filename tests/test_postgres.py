@@ -13,4 +13,3 @@ def test_search_uses_the_gin_index(seeded_engine: Engine):
         sql = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
         plan = "\n".join(row[0] for row in connection.execute(text(f"EXPLAIN {sql}")))
     assert "ix_search_document_tsv" in plan, plan
-

@@ -2,9 +2,12 @@
 
 from pathlib import Path
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, text
 
 from app.db import make_engine
+from app.events.schemas import EventQuery
+from app.events.service import EVENTS
 
 
 def test_connections_use_wal_foreign_keys_and_a_busy_timeout(empty_engine: Engine):
@@ -20,3 +23,39 @@ def test_the_database_folder_is_created(tmp_path: Path):
         connection.exec_driver_sql("CREATE TABLE t (x)")
     assert (tmp_path / "data" / "kb.sqlite3").exists()
     engine.dispose()
+
+
+def query_plan(engine: Engine, query: EventQuery, *, cursor: list | None = None) -> str:
+    """SQLite's plan for a page of the events list, as the API runs it."""
+    with engine.connect() as connection:
+        keyset = EVENTS.keyset(query)
+        statement = EVENTS.matching(connection, query)
+        if cursor is not None:
+            statement = statement.where(keyset.after(cursor))
+        statement = statement.order_by(*keyset.order_by()).limit(51)
+        sql = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+        return "\n".join(row[3] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+
+
+@pytest.mark.parametrize(
+    ("params", "index"),
+    [
+        ({}, "ix_event_start_first_id"),
+        ({"sort": "start"}, "ix_event_start_first_id"),
+        ({"country": ["RU", "FR"]}, "ix_event_country_country_start_first_event_id"),
+        (
+            {"country": ["FR"], "kind": ["official_visit"]},
+            "ix_event_country_country_start_first_event_id",
+        ),
+    ],
+    ids=["newest", "oldest", "pair", "country-and-kind"],
+)
+def test_hot_event_lists_read_an_index_in_order(seeded_engine: Engine, params: dict, index: str):
+    query = EventQuery(**params)
+    for cursor in (None, ["2019-08-19", "2019-08-19-putin-official-visit-france"]):
+        plan = query_plan(seeded_engine, query, cursor=cursor)
+        assert "TEMP B-TREE" not in plan, plan  # no sort of the matching rows
+        assert "LIST SUBQUERY" not in plan, plan  # no list of all of a country's events
+        assert index in plan, plan
+        scans = [line for line in plan.splitlines() if line.startswith("SCAN")]
+        assert all("INDEX" in line for line in scans), plan  # no full table scan

@@ -67,12 +67,20 @@ class Event(SQLModel, table=True):
 
 
 class EventCountry(SQLModel, table=True):
+    """A country involved in an event, with the event's start copied beside it so that a
+    country's events are read from one index already in date order (the hottest list)."""
+
     __tablename__ = "event_country"
 
     event_id: str = SQLField(foreign_key="event.id", primary_key=True)
     country: str = SQLField(foreign_key="country.code", primary_key=True)
+    start_first: dt.date
 
-    __table_args__ = (Index("ix_event_country_country_event_id", "country", "event_id"),)
+    __table_args__ = (
+        Index(
+            "ix_event_country_country_start_first_event_id", "country", "start_first", "event_id"
+        ),
+    )
 
 
 class EventParticipant(SQLModel, table=True):

@@ -136,7 +136,10 @@ def _event(record: EventCreate, rows: Rows, default: str | None) -> None:
             "notes": record.notes,
         }
     )
-    rows["event_country"] += [{"event_id": record.id, "country": c} for c in record.countries]
+    rows["event_country"] += [
+        {"event_id": record.id, "country": c, "start_first": record.start.first}
+        for c in record.countries
+    ]
     rows["event_participant"] += [
         {"event_id": record.id, "person_id": p.person, "role": p.role.value}
         for p in record.participants
