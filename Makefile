@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install migrate seed run serve test lint clean
+.PHONY: help install migrate seed run serve test lint bench bench-quick clean
 
 help:
 	@echo "make run    install, migrate, seed, and serve on http://127.0.0.1:8000"
 	@echo "make test   install and run the whole test suite"
 	@echo "make lint   ruff and mypy"
+	@echo "make bench  benchmarks against Datasette and a FastAPI floor (docs/BENCHMARKS.md)"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -42,6 +43,13 @@ test: install
 		echo "== the whole suite again, on PostgreSQL"; \
 		ENTENTE_TEST_ENGINE=postgres $(BIN)/python -m pytest; \
 	fi
+
+# Benchmarks (bench/, docs/BENCHMARKS.md): the full run, and a short one on 10,000 events.
+bench: install
+	$(BIN)/python bench/run.py
+
+bench-quick: install
+	$(BIN)/python bench/run.py --quick
 
 lint: install
 	$(BIN)/ruff check app tests migrations

@@ -1,5 +1,6 @@
 """Reads, checks and loads seed bundles: all errors at once, and all rows or none."""
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ import pycountry
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, Engine, select, text
 
+from app.countries.models import CountryCreate
 from app.revision import bump_revision
 from app.search import index as search_index
 from app.seeding.bundle import SECTION_KINDS, Bundle
@@ -22,7 +24,7 @@ from app.seeding.yaml_lines import Loc, YamlSyntaxError, line_of, load_with_line
 from app.sources.models import CitationCreate, SourceCreate
 from app.values import SLUG_PATTERN
 
-BUNDLE_SUFFIXES = (".yaml", ".yml")
+BUNDLE_SUFFIXES = (".yaml", ".yml", ".ndjson")
 KIND_TABLES = {kind: kind for kind in SECTION_KINDS.values()}
 
 
@@ -73,15 +75,26 @@ def _item_model(section: str) -> type[BaseModel]:
     return model  # type: ignore[no-any-return]
 
 
+SECTIONS = ", ".join(["default_source", "countries", *SECTION_KINDS])
+
+
 def parse_file(path: Path) -> tuple[ParsedFile, list[SeedError]]:
-    """Parses one bundle, validating each record on its own so one bad record hides no other."""
+    """Parses one bundle, validating each record on its own so one bad record hides no other.
+
+    A `.ndjson` bundle is the bulk form: a JSON object per line with one key, a section
+    name, whose value is one record (or, for `default_source`, the source id).
+    """
     parsed = ParsedFile(path=path, display=_display(path), lines={})
     try:
-        data, parsed.lines = load_with_lines(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         return parsed, [SeedError(parsed.display, None, (), f"cannot read: {exc.strerror}")]
     except UnicodeDecodeError:
         return parsed, [SeedError(parsed.display, None, (), "not UTF-8 text")]
+    if path.suffix == ".ndjson":
+        return parsed, _parse_ndjson(parsed, text)
+    try:
+        data, parsed.lines = load_with_lines(text)
     except YamlSyntaxError as exc:
         return parsed, [SeedError(parsed.display, exc.line, (), str(exc))]
     if data is None:
@@ -92,18 +105,60 @@ def parse_file(path: Path) -> tuple[ParsedFile, list[SeedError]]:
     errors: list[SeedError] = []
     for key, value in data.items():
         if key == "default_source":
-            if not (isinstance(value, str) and re.match(SLUG_PATTERN, value)):
-                errors.append(parsed.error((key,), "must be a source id (a slug)"))
-            else:
-                parsed.default_source = value
-        elif key == "countries":
-            errors += _parse_countries(parsed, value)
-        elif key in SECTION_KINDS:
-            errors += _parse_section(parsed, key, value)
+            errors += _set_default_source(parsed, value, (key,))
+        elif key in SECTION_KINDS or key == "countries":
+            if value is None:
+                continue
+            if not isinstance(value, list):
+                errors.append(parsed.error((key,), "must be a list"))
+                continue
+            for index, item in enumerate(value):
+                errors += _add_record(parsed, key, index, item)
         else:
-            sections = ", ".join(["default_source", "countries", *SECTION_KINDS])
-            errors.append(parsed.error((key,), f"unknown section (known: {sections})"))
+            errors.append(parsed.error((key,), f"unknown section (known: {SECTIONS})"))
     return parsed, errors
+
+
+def _parse_ndjson(parsed: ParsedFile, text: str) -> list[SeedError]:
+    errors: list[SeedError] = []
+    counts: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except ValueError as exc:
+            errors.append(SeedError(parsed.display, number, (), f"not JSON: {exc}"))
+            continue
+        if not (isinstance(data, dict) and len(data) == 1):
+            errors.append(
+                SeedError(
+                    parsed.display, number, (), "a line is an object with one key, a section name"
+                )
+            )
+            continue
+        ((section, value),) = data.items()
+        if section == "default_source":
+            parsed.lines[(section,)] = number
+            errors += _set_default_source(parsed, value, (section,))
+        elif section in SECTION_KINDS or section == "countries":
+            index = counts[section] = counts.get(section, -1) + 1
+            parsed.lines[(section, index)] = number
+            errors += _add_record(parsed, section, index, value)
+        else:
+            errors.append(
+                SeedError(
+                    parsed.display, number, (section,), f"unknown section (known: {SECTIONS})"
+                )
+            )
+    return errors
+
+
+def _set_default_source(parsed: ParsedFile, value: Any, loc: Loc) -> list[SeedError]:
+    if not (isinstance(value, str) and re.match(SLUG_PATTERN, value)):
+        return [parsed.error(loc, "must be a source id (a slug)")]
+    parsed.default_source = value
+    return []
 
 
 def _validation_errors(parsed: ParsedFile, loc: Loc, exc: ValidationError) -> list[SeedError]:
@@ -113,27 +168,24 @@ def _validation_errors(parsed: ParsedFile, loc: Loc, exc: ValidationError) -> li
     ]
 
 
-def _parse_section(parsed: ParsedFile, section: str, value: Any) -> list[SeedError]:
-    if value is None:
+def _add_record(parsed: ParsedFile, section: str, index: int, item: Any) -> list[SeedError]:
+    """Validates one record of `section` and keeps it; or says what is wrong with it."""
+    loc: Loc = (section, index)
+    try:
+        record = _item_model(section).model_validate(item)
+    except ValidationError as exc:
+        return _validation_errors(parsed, loc, exc)
+    if isinstance(record, CountryCreate):
+        parsed.countries[record.code] = (record.wikidata, loc)
         return []
-    if not isinstance(value, list):
-        return [parsed.error((section,), "must be a list")]
-    model = _item_model(section)
-    errors: list[SeedError] = []
-    for index, item in enumerate(value):
-        loc: Loc = (section, index)
-        try:
-            record = model.model_validate(item)
-        except ValidationError as exc:
-            errors += _validation_errors(parsed, loc, exc)
-            continue
-        if isinstance(record, SourceCreate):
-            source_text = _source_text(parsed, loc, record, errors)
-            if source_text is None:
-                continue
-            parsed.source_texts[record.id] = source_text
-        parsed.records.append(ParsedRecord(section, index, record))
-    return errors
+    if isinstance(record, SourceCreate):
+        errors: list[SeedError] = []
+        source_text = _source_text(parsed, loc, record, errors)
+        if source_text is None:
+            return errors
+        parsed.source_texts[record.id] = source_text
+    parsed.records.append(ParsedRecord(section, index, record))
+    return []
 
 
 def _source_text(
@@ -149,21 +201,6 @@ def _source_text(
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
         errors.append(parsed.error((*loc, "text_file"), f"cannot read {text_path}: {reason}"))
         return None
-
-
-def _parse_countries(parsed: ParsedFile, value: Any) -> list[SeedError]:
-    if not isinstance(value, list):
-        return [parsed.error(("countries",), "must be a list")]
-    model = _item_model("countries")
-    errors: list[SeedError] = []
-    for index, item in enumerate(value):
-        try:
-            record = model.model_validate(item)
-        except ValidationError as exc:
-            errors += _validation_errors(parsed, ("countries", index), exc)
-            continue
-        parsed.countries[record.code] = (record.wikidata, ("countries", index))  # type: ignore[attr-defined]
-    return errors
 
 
 class KnownIds:

@@ -1,10 +1,12 @@
 """Seeding: idempotent, atomic, and every error reported with file, line and field."""
 
+import json
 import textwrap
 import threading
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import Engine, select
 
 from app.models import metadata
@@ -418,3 +420,62 @@ def without_timestamps(tables: dict[str, list[tuple]]) -> dict[str, list[tuple]]
         name: [row[:2] for row in rows] if name == "kb_revision" else rows
         for name, rows in tables.items()
     }
+
+
+def as_ndjson(yaml_bundle: Path, folder: Path) -> Path:
+    """The same bundle in the bulk form: one `{section: record}` object a line."""
+    data = yaml.safe_load(yaml_bundle.read_text(encoding="utf-8"))
+    lines = [json.dumps({"default_source": data.pop("default_source")})]
+    for section, records in data.items():
+        lines += [json.dumps({section: record}, default=str) for record in records]
+    (folder / "sources").mkdir(exist_ok=True)
+    for source in (yaml_bundle.parent.parent / "sources").iterdir():
+        (folder / "sources" / source.name).write_text(
+            source.read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    bundle = folder / "bundles" / "kb.ndjson"
+    bundle.parent.mkdir(exist_ok=True)
+    bundle.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return bundle
+
+
+def test_an_ndjson_bundle_loads_what_its_yaml_twin_does(
+    empty_engine: Engine, seeded_engine: Engine, tmp_path: Path
+):
+    bundle = as_ndjson(SEED_BUNDLES / f"{SOURCE_ID}.yaml", tmp_path)
+    seed(empty_engine, [bundle])
+    assert without_timestamps(dump(empty_engine)) == without_timestamps(dump(seeded_engine))
+    assert seed(empty_engine, [bundle]).total == 0
+
+
+def test_ndjson_errors_name_the_line(seeded_engine: Engine, tmp_path: Path):
+    before = dump(seeded_engine)
+    bundle = tmp_path / "bulk.ndjson"
+    good = {
+        "topics": {
+            "id": "t-ok",
+            "name": "T",
+            "category": "economy",
+            "citations": [{"source": SOURCE_ID, "excerpt": "Their two-way trade"}],
+        }
+    }
+    bad = {
+        "topics": {
+            "id": "t-bad",
+            "name": "T",
+            "category": "economy",
+            "citations": [{"source": SOURCE_ID, "excerpt": "words not there"}],
+        }
+    }
+    bundle.write_text(
+        "\n".join(
+            [json.dumps(good), "{not json", json.dumps({"a": 1, "b": 2}), "", json.dumps(bad)]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SeedFailed) as failure:
+        seed(seeded_engine, [bundle])
+    located = [(e.line, format_loc(e.loc)) for e in failure.value.errors]
+    assert located == [(2, ""), (3, ""), (5, "topics[1].citations[0].excerpt")]
+    assert dump(seeded_engine) == before
