@@ -52,7 +52,7 @@ bench-quick: install
 	$(BIN)/python bench/run.py --quick
 
 lint: install
-	$(BIN)/ruff check app tests migrations
+	$(BIN)/ruff check app tests migrations bench
 	$(BIN)/mypy app
 
 clean:
