@@ -75,7 +75,7 @@ def build_assessments(connection: Connection, rows: list[Row[Any]]) -> list[Asse
             countries=[r.country for r in countries.get(row.id, [])],
             organizations=[Named(id=r.id, name=r.name) for r in organizations.get(row.id, [])],
             counterpart=row.counterpart,
-            period=_period(row),
+            period=PartialDate.required(row.period_first, row.period_last, row.period_precision),
             period_text=row.period_text,
             period_end=PartialDate.from_columns(
                 row.period_end_first, row.period_end_last, row.period_end_precision
@@ -87,12 +87,6 @@ def build_assessments(connection: Connection, rows: list[Row[Any]]) -> list[Asse
         )
         for row in rows
     ]
-
-
-def _period(row: Row[Any]) -> PartialDate:
-    value = PartialDate.from_columns(row.period_first, row.period_last, row.period_precision)
-    assert value is not None, "a NOT NULL partial date"
-    return value
 
 
 def get_assessment(connection: Connection, *, assessment_id: str) -> AssessmentPublic:

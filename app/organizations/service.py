@@ -19,7 +19,7 @@ from app.pagination import Keyset, Listing
 from app.queries import contains_words, one_or_not_found
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
-from app.values import PartialDate, Precision
+from app.values import PartialDate
 
 organization = Organization.__table__  # type: ignore[attr-defined]
 event = Event.__table__  # type: ignore[attr-defined]
@@ -88,7 +88,7 @@ def get_organization(connection: Connection, *, organization_id: str) -> Organiz
         AssessmentRef(
             id=a.id,
             stance=a.stance,
-            period=PartialDate(a.period_first, a.period_last, Precision(a.period_precision)),
+            period=PartialDate.required(a.period_first, a.period_last, a.period_precision),
             period_end=PartialDate.from_columns(
                 a.period_end_first, a.period_end_last, a.period_end_precision
             ),

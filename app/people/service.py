@@ -23,7 +23,7 @@ from app.schemas import Named
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
 from app.statements.models import Statement
-from app.values import PartialDate, Precision
+from app.values import PartialDate
 
 person = Person.__table__  # type: ignore[attr-defined]
 position = Position.__table__  # type: ignore[attr-defined]
@@ -115,7 +115,7 @@ def _statements(connection: Connection, person_id: str) -> list[PersonStatement]
     return [
         PersonStatement(
             id=s.id,
-            date=PartialDate(s.date_first, s.date_last, Precision(s.date_precision)),
+            date=PartialDate.required(s.date_first, s.date_last, s.date_precision),
             mode=s.mode,
             text=s.text,
             event=s.event_id,
