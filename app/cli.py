@@ -96,15 +96,15 @@ def validate(paths: PathsArg = None) -> None:
 
 @app.command()
 def reindex() -> None:
-    """Rebuild the full-text search index from the records (after a change of what it holds)."""
+    """Rebuild the tables derived from the records (the search index, ...) from scratch."""
     from app.revision import bump_revision
-    from app.search import index as search_index
+    from app.seeding.derived import refresh_derived
 
     _require_migrated()
     with get_engine().begin() as connection:
-        count = search_index.refresh(connection, search_index.all_records(connection))
+        count = refresh_derived(connection, None)
         bump_revision(connection)
-    typer.echo(f"reindexed: {count} document(s)")
+    typer.echo(f"reindexed: {count} row(s)")
 
 
 @app.command()

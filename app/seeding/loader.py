@@ -14,8 +14,8 @@ from sqlalchemy import Connection, Engine, select, text
 
 from app.countries.models import CountryCreate
 from app.revision import bump_revision
-from app.search import index as search_index
 from app.seeding.bundle import SECTION_KINDS, Bundle
+from app.seeding.derived import refresh_derived
 from app.seeding.checks import SourceTexts, citation_problem, fold_whitespace, references, walk
 from app.seeding.errors import SeedError, SeedFailed
 from app.seeding.rows import Rows, build_rows, new_rows
@@ -372,13 +372,8 @@ def seed(
         rows = collect_rows(files)
         rows["country"] = country_rows(connection, files)
         report = sync_all(connection, rows)
-        reindexed = 0
-        if search_index.is_empty(connection):
-            # A database migrated after it was seeded: index everything once.
-            reindexed = search_index.refresh(connection, search_index.all_records(connection))
-        elif report.total:
-            search_index.refresh(connection, search_index.touched_records(report))
-        if report.total or reindexed:
+        rewritten = refresh_derived(connection, report)
+        if report.total or rewritten:
             bump_revision(connection)
         return report
 

@@ -1,0 +1,54 @@
+"""Tables derived from the records (search documents, ...), kept in step by every load.
+
+A load calls `refresh_derived` inside its transaction after writing the records: with the
+load's `SyncReport` it rewrites what the changed rows affect; with `None` it rebuilds
+everything (a database migrated after it was seeded, `entente reindex`, a bulk load into an
+empty database). Each derived table registers a `Derived` here, so the loader and the CLI
+need not know them one by one.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from app.search import index as search_index
+from app.seeding.sync import SyncReport
+
+
+@dataclass(frozen=True)
+class Derived:
+    name: str
+    # Rewrites what the report's changes affect; returns the number of rows written.
+    refresh: Callable[[Connection, SyncReport], int]
+    # Rebuilds the whole table from the records.
+    rebuild: Callable[[Connection], int]
+    # True when the table holds nothing although records exist (migrated after seeding).
+    is_empty: Callable[[Connection], bool]
+
+
+def _search_refresh(connection: Connection, report: SyncReport) -> int:
+    return search_index.refresh(connection, search_index.touched_records(report))
+
+
+def _search_rebuild(connection: Connection) -> int:
+    return search_index.refresh(connection, search_index.all_records(connection))
+
+
+DERIVED: list[Derived] = [
+    Derived("search", _search_refresh, _search_rebuild, search_index.is_empty),
+]
+
+
+def refresh_derived(connection: Connection, report: SyncReport | None) -> int:
+    """Brings every derived table up to date; returns the number of rows written.
+
+    With `report` None, or for a table that is empty, everything is rebuilt.
+    """
+    written = 0
+    for derived in DERIVED:
+        if report is None or derived.is_empty(connection):
+            written += derived.rebuild(connection)
+        elif report.total:
+            written += derived.refresh(connection, report)
+    return written
