@@ -7,6 +7,7 @@ from app.countries.models import Country
 from app.events.models import (
     Event,
     EventCountry,
+    EventDocument,
     EventOrganization,
     EventParticipant,
     EventTopic,
@@ -32,6 +33,7 @@ __all__ = [
     "Country",
     "Event",
     "EventCountry",
+    "EventDocument",
     "EventOrganization",
     "EventParticipant",
     "EventTopic",

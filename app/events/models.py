@@ -66,6 +66,17 @@ class Event(SQLModel, table=True):
     __table_args__ = (Index("ix_event_start_first_id", "start_first", "id"),)
 
 
+class EventDocument(SQLModel, table=True):
+    """An event as the API lists it (`EventPublic` as JSON), written by every load that
+    changes the event or anything it shows (`app/events/documents.py`): a page of events is
+    read as 50 ready documents instead of being assembled from eight tables per request."""
+
+    __tablename__ = "event_document"
+
+    event_id: str = SQLField(foreign_key="event.id", primary_key=True)
+    body: str
+
+
 class EventCountry(SQLModel, table=True):
     """A country involved in an event, with the event's start copied beside it so that a
     country's events are read from one index already in date order (the hottest list)."""
