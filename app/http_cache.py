@@ -49,11 +49,17 @@ class BodyETagMiddleware:
     can be revalidated.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, skip_prefix: str = "/api/") -> None:
         self.app = app
+        # The API's answers carry their own ETags (or are errors): not buffered at all.
+        self.skip_prefix = skip_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET":
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or scope["path"].startswith(self.skip_prefix)
+        ):
             await self.app(scope, receive, send)
             return
         if_none_match = Headers(scope=scope).get("if-none-match")

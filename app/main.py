@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from app.api import api_router
+from app.api import include_api
 from app.docs import install_docs
 from app.errors import install_error_handlers
 from app.health import router as health_router
@@ -56,7 +56,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyETagMiddleware)
     install_error_handlers(app)
     install_docs(app)
-    app.include_router(api_router)
+    include_api(app)
     app.include_router(health_router)
     return app
 

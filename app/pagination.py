@@ -74,19 +74,23 @@ class Keyset:
 
     def after(self, values: list[Any]) -> ColumnElement[bool]:
         """Rows strictly after the row whose key is `values`, in this order."""
+        key = tuple_(*self.columns)
+        bound = tuple_(*self.typed_values(values))
+        return key < bound if self.descending else key > bound
+
+    def typed_values(self, values: list[Any]) -> list[Any]:
+        """A cursor's key values converted to their columns' types; anything else is a 422."""
         if len(values) != len(self.columns):
             raise InvalidInput(("query", "cursor"), "the cursor does not fit this list")
-        typed = [_typed(column, value) for column, value in zip(self.columns, values, strict=True)]
-        key = tuple_(*self.columns)
-        bound = tuple_(*typed)
-        return key < bound if self.descending else key > bound
+        return [_typed(column, value) for column, value in zip(self.columns, values, strict=True)]
 
     def values_of(self, row: Any) -> list[Any]:
         keys = self.keys or tuple(str(c.key) for c in self.columns)  # type: ignore[attr-defined]
-        return [_plain(row._mapping[key]) for key in keys]
+        return [plain_value(row._mapping[key]) for key in keys]
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A key value as a cursor holds it (dates as ISO text)."""
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
@@ -196,6 +200,13 @@ class Listing(Generic[Q, T]):
             connection, self.matching(connection, query), keyset, after=after, limit=limit
         )
         return self.build(connection, rows), last_key
+
+    def page_documents(
+        self, connection: Connection, *, query: Q, after: list[Any] | None, limit: int
+    ) -> tuple[list[str], list[Any] | None] | None:
+        """A page as ready JSON documents (one per item, as `build` would make it) and the
+        key of the last if more follow; None for a listing that keeps no documents."""
+        return None
 
     def count(self, connection: Connection, *, query: Q) -> int:
         return count_rows(connection, self.matching(connection, query))

@@ -18,6 +18,10 @@ class KnowledgeBaseRevision(SQLModel, table=True):
     changed_at: dt.datetime
 
 
+# The revision as a hot path reads it, through the driver (`app.rawsql`).
+REVISION_SQL = "SELECT revision FROM kb_revision WHERE id = 1"
+
+
 def current_revision(connection: Connection) -> int:
     table = KnowledgeBaseRevision.__table__  # type: ignore[attr-defined]
     value = connection.execute(select(table.c.revision).where(table.c.id == 1)).scalar()

@@ -10,8 +10,9 @@ from app.assessments.schemas import AssessmentPublic, AssessmentQuery
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import Page
 from app.responses import detail_response, list_response
+from app.routing import ListRoute
 
-router = APIRouter(prefix="/assessments", tags=["assessments"])
+router = APIRouter(prefix="/assessments", tags=["assessments"], route_class=ListRoute)
 AssessmentId = Annotated[
     str,
     Path(

@@ -10,8 +10,9 @@ from app.countries.schemas import CountryDetail, CountryPublic, CountryQuery
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import Page
 from app.responses import detail_response, list_response
+from app.routing import ListRoute
 
-router = APIRouter(prefix="/countries", tags=["countries"])
+router = APIRouter(prefix="/countries", tags=["countries"], route_class=ListRoute)
 # A plain string, not `CountryCode`: an unknown or malformed code is a missing country (404).
 CountryCodePath = Annotated[
     str,

@@ -10,8 +10,9 @@ from app.events import service
 from app.events.schemas import EventDetail, EventPublic, EventQuery
 from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
+from app.routing import ListRoute
 
-router = APIRouter(prefix="/events", tags=["events"])
+router = APIRouter(prefix="/events", tags=["events"], route_class=ListRoute)
 EventId = Annotated[
     str,
     Path(

@@ -1,14 +1,29 @@
 """Events: queries. Filtering, ordering and paging happen in SQL."""
 
+import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, bindparam, case, exists, func, select
+from sqlalchemy import (
+    Connection,
+    Date,
+    Row,
+    Select,
+    TextClause,
+    bindparam,
+    case,
+    func,
+    select,
+    text,
+)
 
+from app import rawsql
 from app.countries.models import Country
 from app.events.models import (
     Event,
     EventCountry,
+    EventDocument,
     EventOrganization,
     EventOutcomes,
     EventParticipant,
@@ -24,10 +39,11 @@ from app.events.schemas import (
 )
 from app.facets import column_facet, link_facet, year_facet
 from app.organizations.models import Organization
-from app.pagination import Keyset, Listing
+from app.pagination import Keyset, Listing, plain_value
 from app.people.models import Person
 from app.places.models import Place
-from app.queries import contains_words, grouped, one_or_not_found, overlaps
+from app.queries import escape_like, grouped, one_or_not_found
+from app.rawsql import Fragment
 from app.refs import event_ref, event_refs, statement_refs
 from app.schemas import Named
 from app.sources.models import SubjectType
@@ -47,6 +63,7 @@ place = Place.__table__  # type: ignore[attr-defined]
 topic = Topic.__table__  # type: ignore[attr-defined]
 organization = Organization.__table__  # type: ignore[attr-defined]
 statement = Statement.__table__  # type: ignore[attr-defined]
+event_document = EventDocument.__table__  # type: ignore[attr-defined]
 
 KEYSETS = {
     EventSort.START: Keyset((event.c.start_first, event.c.id)),
@@ -69,51 +86,126 @@ DRIVEN_KEYSETS = {
 }
 
 
-def filtered(query: EventQuery) -> Select[Any]:
-    """Every event matching the query's filters, unordered."""
-    statement_ = select(event)
-    if query.country:
-        statement_ = statement_.join(
-            driving, (driving.c.event_id == event.c.id) & (driving.c.country == query.country[0])
-        )
-    for country in query.country[1:]:
+def event_filters(query: EventQuery) -> tuple[str | None, list[Fragment]]:
+    """The query's filters as SQL fragments, and the country whose rows of `event_country`
+    drive the list (the first `country`), if any.
+
+    The fragments' text depends only on which filters are used (their values are
+    parameters), so a statement made of them is compiled once per shape; `{id}` is the
+    event id expression, which lets a list driven by `event_country` skip the event table
+    when no filter reads its columns.
+    """
+    fragments: list[Fragment] = []
+    for index, country in enumerate(query.country[1:], start=1):
         # Checked per candidate through the primary key, not by listing the country's events.
-        statement_ = statement_.where(
-            exists().where(
-                event_country.c.event_id == event.c.id, event_country.c.country == country
+        fragments.append(
+            Fragment(
+                "EXISTS (SELECT 1 FROM event_country AS c WHERE c.event_id = {id} "
+                f"AND c.country = :country_{index})",
+                {f"country_{index}": country},
             )
         )
     if query.host:
-        statement_ = statement_.where(event.c.host_country == query.host)
+        fragments.append(Fragment("event.host_country = :host", {"host": query.host}, True))
     if query.guest:
-        statement_ = statement_.where(
-            event.c.id.in_(
-                select(event_country.c.event_id).where(event_country.c.country == query.guest)
-            ),
-            func.coalesce(event.c.host_country, "") != query.guest,
+        fragments.append(
+            Fragment(
+                "EXISTS (SELECT 1 FROM event_country AS g WHERE g.event_id = {id} "
+                "AND g.country = :guest) AND coalesce(event.host_country, '') <> :guest",
+                {"guest": query.guest},
+                True,
+            )
         )
-    for person_id in query.participant:
-        statement_ = statement_.where(
-            event.c.id.in_(
-                select(event_participant.c.event_id).where(
-                    event_participant.c.person_id == person_id
-                )
+    for index, person_id in enumerate(query.participant):
+        fragments.append(
+            Fragment(
+                "EXISTS (SELECT 1 FROM event_participant AS p WHERE p.event_id = {id} "
+                f"AND p.person_id = :participant_{index})",
+                {f"participant_{index}": person_id},
             )
         )
     if query.kind:
-        statement_ = statement_.where(event.c.kind.in_([k.value for k in query.kind]))
-    for topic_id in query.topic:
-        statement_ = statement_.where(
-            event.c.id.in_(select(event_topic.c.event_id).where(event_topic.c.topic_id == topic_id))
+        kinds = {f"kind_{index}": kind.value for index, kind in enumerate(query.kind)}
+        names = ", ".join(f":{name}" for name in kinds)
+        fragments.append(Fragment(f"event.kind IN ({names})", kinds, True))
+    for index, topic_id in enumerate(query.topic):
+        fragments.append(
+            Fragment(
+                "EXISTS (SELECT 1 FROM event_topic AS t WHERE t.event_id = {id} "
+                f"AND t.topic_id = :topic_{index})",
+                {f"topic_{index}": topic_id},
+            )
         )
     if query.place:
-        statement_ = statement_.where(event.c.place_id == query.place)
-    statement_ = statement_.where(
-        *overlaps(event.c.start_first, last_day, query.date_from, query.date_to)
-    )
+        fragments.append(Fragment("event.place_id = :place", {"place": query.place}, True))
+    # Overlap of the event's dates with the range (see `app.queries.overlaps`).
+    if query.date_to is not None:
+        fragments.append(
+            Fragment("event.start_first <= :date_to", {"date_to": query.date_to.last}, True)
+        )
+    if query.date_from is not None:
+        fragments.append(
+            Fragment(
+                "coalesce(event.end_last, event.start_last) >= :date_from",
+                {"date_from": query.date_from.first},
+                True,
+            )
+        )
     if query.q:
-        statement_ = statement_.where(contains_words(query.q, event.c.title, event.c.notes))
-    return statement_
+        # Case-insensitive, with LIKE's wildcards in the words taken literally.
+        fragments.append(
+            Fragment(
+                "(lower(event.title) LIKE lower(:q) ESCAPE '\\' "
+                "OR lower(event.notes) LIKE lower(:q) ESCAPE '\\')",
+                {"q": f"%{escape_like(query.q)}%"},
+                True,
+            )
+        )
+    return (query.country[0] if query.country else None), fragments
+
+
+def _bound(fragment: Fragment, id_expression: str) -> TextClause:
+    return text(fragment.sql.format(id=id_expression)).bindparams(
+        *(
+            bindparam(name, value, type_=Date if isinstance(value, dt.date) else None, unique=True)
+            for name, value in fragment.params.items()
+        )
+    )
+
+
+def filtered(query: EventQuery) -> Select[Any]:
+    """Every event matching the query's filters, unordered."""
+    driving_country, fragments = event_filters(query)
+    statement_ = select(event)
+    if driving_country is not None:
+        statement_ = statement_.join(
+            driving, (driving.c.event_id == event.c.id) & (driving.c.country == driving_country)
+        )
+    return statement_.where(*(_bound(fragment, "event.id") for fragment in fragments))
+
+
+def _page_sql(driven: bool, fragments: list[Fragment], *, descending: bool, after: bool) -> str:
+    """The SQL of a page of event documents for a query of this shape."""
+    needs_row = any(fragment.needs_row for fragment in fragments)
+    if driven:
+        id_expression, keys = "driving.event_id", ("driving.start_first", "driving.event_id")
+        tables = "event_country AS driving" + (
+            " JOIN event ON event.id = driving.event_id" if needs_row else ""
+        )
+        where = ["driving.country = :country_0"]
+    else:
+        id_expression, keys = "event.id", ("event.start_first", "event.id")
+        tables, where = "event", []
+    where += [fragment.sql.format(id=id_expression) for fragment in fragments]
+    if after:
+        where.append(f"({keys[0]}, {keys[1]}) {'<' if descending else '>'} (:after_0, :after_1)")
+    direction = "DESC" if descending else "ASC"
+    return (
+        f"SELECT {keys[0]}, {keys[1]}, doc.body FROM {tables} "
+        f"JOIN event_document AS doc ON doc.event_id = {id_expression} "
+        f"WHERE {' AND '.join(where) or '1 = 1'} "
+        f"ORDER BY {keys[0]} {direction}, {keys[1]} {direction} LIMIT :limit"
+    )
 
 
 # The statements that load a page's nested data, built once: `ids` expands to the page's ids.
@@ -244,6 +336,44 @@ FACETS = {
 class EventListing(Listing[EventQuery, EventPublic]):
     def keyset(self, query: EventQuery) -> Keyset:
         return (DRIVEN_KEYSETS if query.country else KEYSETS)[query.sort]
+
+    def page_documents(
+        self, connection: Connection, *, query: EventQuery, after: list[Any] | None, limit: int
+    ) -> tuple[list[str], list[Any] | None]:
+        """A page of ready documents, in one statement run through the driver."""
+        driving_country, fragments = event_filters(query)
+        keyset = self.keyset(query)
+        params: dict[str, Any] = {"limit": limit + 1}
+        if driving_country is not None:
+            params["country_0"] = driving_country
+        for fragment in fragments:
+            params.update(fragment.params)
+        if after is not None:
+            params.update(
+                {f"after_{i}": value for i, value in enumerate(keyset.typed_values(after))}
+            )
+        shape = (
+            driving_country is not None,
+            tuple(fragment.sql for fragment in fragments),
+            keyset.descending,
+            after is not None,
+        )
+        rows = rawsql.fetch(
+            connection,
+            ("events page", shape),
+            partial(
+                _page_sql,
+                driving_country is not None,
+                fragments,
+                descending=keyset.descending,
+                after=after is not None,
+            ),
+            params,
+        )
+        bodies = [row[2] for row in rows[:limit]]
+        if len(rows) <= limit:
+            return bodies, None
+        return bodies, [plain_value(value) for value in rows[limit - 1][:2]]
 
 
 EVENTS = EventListing(filtered=filtered, keysets=KEYSETS, build=build_events, facets=FACETS)

@@ -10,8 +10,9 @@ from app.figures import service
 from app.figures.schemas import FigurePublic, FigureQuery, FigureSeries, SeriesQuery
 from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
+from app.routing import ListRoute
 
-router = APIRouter(prefix="/figures", tags=["figures"])
+router = APIRouter(prefix="/figures", tags=["figures"], route_class=ListRoute)
 FigureId = Annotated[
     str,
     Path(

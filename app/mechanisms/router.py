@@ -10,8 +10,9 @@ from app.mechanisms import service
 from app.mechanisms.schemas import MechanismDetail, MechanismPublic, MechanismQuery
 from app.pagination import Page
 from app.responses import detail_response, list_response
+from app.routing import ListRoute
 
-router = APIRouter(prefix="/mechanisms", tags=["mechanisms"])
+router = APIRouter(prefix="/mechanisms", tags=["mechanisms"], route_class=ListRoute)
 MechanismId = Annotated[
     str,
     Path(

@@ -10,8 +10,9 @@ from app.organizations import service
 from app.organizations.schemas import OrganizationDetail, OrganizationPublic, OrganizationQuery
 from app.pagination import Page
 from app.responses import detail_response, list_response
+from app.routing import ListRoute
 
-router = APIRouter(prefix="/organizations", tags=["organizations"])
+router = APIRouter(prefix="/organizations", tags=["organizations"], route_class=ListRoute)
 OrganizationId = Annotated[
     str,
     Path(max_length=200, description="Organization id (a slug).", examples=["european-union"]),

@@ -10,8 +10,9 @@ from app.pagination import Page
 from app.people import service
 from app.people.schemas import PersonDetail, PersonPublic, PersonQuery
 from app.responses import detail_response, list_response
+from app.routing import ListRoute
 
-router = APIRouter(prefix="/people", tags=["people"])
+router = APIRouter(prefix="/people", tags=["people"], route_class=ListRoute)
 PersonId = Annotated[
     str,
     Path(max_length=200, description="Person id (a slug).", examples=["vladimir-putin"]),

@@ -10,8 +10,9 @@ from app.pagination import Page
 from app.places import service
 from app.places.schemas import PlaceDetail, PlacePublic, PlaceQuery
 from app.responses import detail_response, list_response
+from app.routing import ListRoute
 
-router = APIRouter(prefix="/places", tags=["places"])
+router = APIRouter(prefix="/places", tags=["places"], route_class=ListRoute)
 PlaceId = Annotated[
     str,
     Path(max_length=200, description="Place id (a slug).", examples=["fort-de-bregancon"]),

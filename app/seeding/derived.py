@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
+from app.events import documents as event_documents
 from app.search import index as search_index
 from app.seeding.sync import SyncReport
 
@@ -37,6 +38,12 @@ def _search_rebuild(connection: Connection) -> int:
 
 DERIVED: list[Derived] = [
     Derived("search", _search_refresh, _search_rebuild, search_index.is_empty),
+    Derived(
+        "event documents",
+        event_documents.refresh,
+        event_documents.rebuild,
+        event_documents.is_empty,
+    ),
 ]
 
 

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import Page
 from app.responses import detail_response, list_response
+from app.routing import ListRoute
 from app.sources import service
 from app.sources.schemas import SourceDetail, SourcePublic, SourceQuery
 
-router = APIRouter(prefix="/sources", tags=["sources"])
+router = APIRouter(prefix="/sources", tags=["sources"], route_class=ListRoute)
 SourceId = Annotated[
     str,
     Path(

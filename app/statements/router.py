@@ -8,10 +8,11 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
+from app.routing import ListRoute
 from app.statements import service
 from app.statements.schemas import StatementPublic, StatementQuery
 
-router = APIRouter(prefix="/statements", tags=["statements"])
+router = APIRouter(prefix="/statements", tags=["statements"], route_class=ListRoute)
 StatementId = Annotated[
     str,
     Path(

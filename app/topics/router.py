@@ -8,10 +8,11 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import Page
 from app.responses import detail_response, list_response
+from app.routing import ListRoute
 from app.topics import service
 from app.topics.schemas import TopicDetail, TopicPublic, TopicQuery
 
-router = APIRouter(prefix="/topics", tags=["topics"])
+router = APIRouter(prefix="/topics", tags=["topics"], route_class=ListRoute)
 TopicId = Annotated[
     str,
     Path(max_length=200, description="Topic id (a slug).", examples=["libya-crisis"]),

@@ -1,0 +1,81 @@
+"""Hot statements run through the database driver, compiled once per shape.
+
+Each SQL statement run through SQLAlchemy's Core costs about ten times what SQLite spends
+on a page of the events list (building the statement, its cache key, result processing;
+`docs/BENCHMARKS.md`). A hot list builds its SQL text from fragments whose text depends only
+on which filters a query uses (its *shape*); the text is compiled for the engine once per
+shape and run on the driver's own cursor with the query's values.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
+
+# (dialect name, shape) -> (driver SQL, parameter names in positional order or None)
+_COMPILED: dict[tuple[str, Hashable], tuple[str, tuple[str, ...] | None]] = {}
+
+
+@dataclass
+class Fragment:
+    """A piece of SQL with named parameters (`:name`); `{id}` stands for the event id
+    expression of the statement it goes in."""
+
+    sql: str
+    params: dict[str, Any] = field(default_factory=dict)
+    # The fragment reads columns of the main table itself (not only its id).
+    needs_row: bool = False
+
+
+def _compile(connection: Connection, sql: str) -> tuple[str, tuple[str, ...] | None]:
+    compiled = text(sql).compile(dialect=connection.dialect)
+    positions = compiled.positiontup  # set for positional paramstyles (SQLite's qmark)
+    return compiled.string, tuple(positions) if positions is not None else None
+
+
+def _driver_value(dialect: str, value: Any) -> Any:
+    # SQLite stores dates as ISO text (SQLAlchemy's Date type); psycopg adapts dates itself.
+    if dialect == "sqlite" and isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def begin_read(connection: Connection) -> None:
+    """Starts the connection's transaction (a consistent snapshot for the statements that
+    follow, run through SQLAlchemy or the driver)."""
+    if not connection.in_transaction():
+        connection.begin()
+
+
+def fetch(
+    connection: Connection,
+    shape: Hashable,
+    build_sql: Callable[[], str],
+    params: dict[str, Any],
+) -> list[tuple[Any, ...]]:
+    """The rows of the statement of `shape` (its text made by `build_sql` the first time)."""
+    dialect = connection.dialect.name
+    key = (dialect, shape)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = _COMPILED[key] = _compile(connection, build_sql())
+    sql, positions = compiled
+    values: Any = (
+        tuple(_driver_value(dialect, params[name]) for name in positions)
+        if positions is not None
+        else {name: _driver_value(dialect, value) for name, value in params.items()}
+    )
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, values)
+        return list(cursor.fetchall())
+    except connection.dialect.loaded_dbapi.Error as exc:
+        # As SQLAlchemy would raise it (an OperationalError answers 503, see app/errors.py).
+        raise DBAPIError.instance(
+            sql, values, exc, connection.dialect.loaded_dbapi.Error, dialect=connection.dialect
+        ) from exc
+    finally:
+        cursor.close()
