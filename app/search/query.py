@@ -8,6 +8,9 @@ import re
 from dataclasses import dataclass
 
 MAX_TERMS = 32
+RANKED_AT_MOST = 200
+"""A query matching at most this many records is ranked by relevance; a larger one is walked
+in index order instead, so that a page costs the same however many records match."""
 _TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
 _WORD = re.compile(r"\w+")
 
@@ -37,12 +40,27 @@ def fts5_match(terms: list[Term]) -> str:
     return " ".join(f'"{" ".join(t.words)}"' + ("*" if t.prefix else "") for t in terms)
 
 
-def tsquery(terms: list[Term]) -> str:
-    """A PostgreSQL to_tsquery expression: phrases with <->, prefixes with :*."""
+def fts5_in_title(terms: list[Term]) -> str:
+    """An FTS5 MATCH expression for records whose title alone holds every term."""
+    return f"{{title}} : ({fts5_match(terms)})"
+
+
+def fts5_not_in_title(terms: list[Term]) -> str:
+    """An FTS5 MATCH expression for the other records: some term occurs only in the body."""
+    match = fts5_match(terms)
+    return f"({match}) NOT ({{title}} : ({match}))"
+
+
+def tsquery(terms: list[Term], *, weight: str = "") -> str:
+    """A PostgreSQL to_tsquery expression: phrases with <->, prefixes with :*.
+
+    `weight` ("A": the title, as the index weighs it) restricts every word to that weight.
+    """
     parts = []
     for term in terms:
-        words = [f"'{w}'" for w in term.words]
-        if term.prefix:
-            words[-1] += ":*"
+        words = []
+        for i, word in enumerate(term.words):
+            label = ("*" if term.prefix and i == len(term.words) - 1 else "") + weight
+            words.append(f"'{word}'" + (f":{label}" if label else ""))
         parts.append("(" + " <-> ".join(words) + ")")
     return " & ".join(parts)

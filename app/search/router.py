@@ -28,5 +28,9 @@ async def search(request: Request, query: Annotated[SearchQuery, Query()]) -> Re
     punctuation separates words, so no query is malformed. Each hit has its type, id, title,
     a snippet with the matches marked, a score and the URL to fetch the record. `type`
     (repeatable) keeps some kinds only. Pages like every list.
+
+    Order: records whose title holds every term first, then the others. Within each, a query
+    matching few records (see `score`) is ranked by relevance; a larger one lists the newest
+    records first, so that a page of a common word costs no more than a page of a rare one.
     """
     return await list_response(request, query, listing=service.SEARCH, item_type=SearchHit)

@@ -4,7 +4,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from app.pagination import ListQuery
 from app.search.models import SearchType
-from app.search.query import parse
+from app.search.query import RANKED_AT_MOST, parse
 
 
 class SearchQuery(ListQuery):
@@ -25,7 +25,8 @@ class SearchQuery(ListQuery):
 
 
 class SearchHit(BaseModel):
-    """One record that matches, best first."""
+    """One record that matches. Records whose title holds every term come first; then, when
+    the query matches few records, by relevance, otherwise newest first."""
 
     type: SearchType
     id: str = Field(examples=["2019-08-19-putin-macron-talks-bregancon"])
@@ -34,5 +35,9 @@ class SearchHit(BaseModel):
         description="The best matching passage, matches marked with <mark>…</mark>.",
         examples=["…the crises in Syria, Ukraine and <mark>Libya</mark>, as well as…"],
     )
-    score: float = Field(description="Relevance, higher is better (BM25 on SQLite).")
+    score: float = Field(
+        description="Relevance within its tier, higher is better: BM25 on SQLite, ts_rank on "
+        f"PostgreSQL, for a query matching at most {RANKED_AT_MOST} records; for a larger one, "
+        "whose hits are not ranked one by one, 1 for a title match and 0 for the others."
+    )
     url: str = Field(examples=["/api/v1/events/2019-08-19-putin-macron-talks-bregancon"])
