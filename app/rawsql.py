@@ -50,13 +50,13 @@ def begin_read(connection: Connection) -> None:
         connection.begin()
 
 
-def fetch(
+def driver_statement(
     connection: Connection,
     shape: Hashable,
     build_sql: Callable[[], str],
     params: dict[str, Any],
-) -> list[tuple[Any, ...]]:
-    """The rows of the statement of `shape` (its text made by `build_sql` the first time)."""
+) -> tuple[str, Any]:
+    """The driver's SQL for `shape` (made by `build_sql` the first time) and its values."""
     dialect = connection.dialect.name
     key = (dialect, shape)
     compiled = _COMPILED.get(key)
@@ -68,6 +68,17 @@ def fetch(
         if positions is not None
         else {name: _driver_value(dialect, value) for name, value in params.items()}
     )
+    return sql, values
+
+
+def fetch(
+    connection: Connection,
+    shape: Hashable,
+    build_sql: Callable[[], str],
+    params: dict[str, Any],
+) -> list[tuple[Any, ...]]:
+    """The rows of the statement of `shape` (its text made by `build_sql` the first time)."""
+    sql, values = driver_statement(connection, shape, build_sql, params)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(sql, values)

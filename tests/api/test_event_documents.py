@@ -1,0 +1,101 @@
+"""The events list answers from ready documents: they must be what the model says, and
+follow every load that changes what they show."""
+
+import json
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select, text
+
+from app.db import make_engine
+from app.events.service import build_events, event
+from app.seeding.loader import seed
+from tests.conftest import SEED_BUNDLES, SOURCE_ID
+
+
+def documents(engine: Engine) -> dict[str, dict]:
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT event_id, body FROM event_document"))
+        return {event_id: json.loads(body) for event_id, body in rows}
+
+
+def built(engine: Engine) -> dict[str, dict]:
+    """Every event as `EventPublic`, built from the tables by the pydantic path."""
+    with engine.connect() as connection:
+        rows = list(connection.execute(select(event)))
+        return {e.id: e.model_dump(mode="json") for e in build_events(connection, rows)}
+
+
+def test_every_document_is_the_event_as_the_model_builds_it(seeded_engine: Engine):
+    docs, models = documents(seeded_engine), built(seeded_engine)
+
+    assert docs == models
+    # The seed exercises every optional part of a document, so each is compared above.
+    for part in ("place", "duration", "outcomes", "parent", "end"):
+        assert any(doc[part] is not None for doc in docs.values()), part
+    for part in ("organizations", "participants", "topics", "citations"):
+        assert any(doc[part] for doc in docs.values()), part
+
+
+def test_the_list_serves_the_documents(api: TestClient, api_url: str):
+    answer = api.get("/api/v1/events", params={"country": ["RU", "FR"], "limit": 3})
+
+    assert answer.status_code == 200
+    engine = make_engine(api_url)
+    docs = documents(engine)
+    engine.dispose()
+    assert len(answer.json()["items"]) == 3
+    for item in answer.json()["items"]:
+        assert item == docs[item["id"]]
+
+
+def copy_seed(folder: Path) -> Path:
+    (folder / "sources").mkdir()
+    source = SEED_BUNDLES.parent / "sources" / f"{SOURCE_ID}.txt"
+    (folder / "sources" / f"{SOURCE_ID}.txt").write_text(
+        source.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    bundle = folder / "bundles" / "kb.yaml"
+    bundle.parent.mkdir()
+    bundle.write_text(
+        (SEED_BUNDLES / f"{SOURCE_ID}.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    return bundle
+
+
+def test_documents_follow_a_load_that_renames_what_they_show(empty_engine: Engine, tmp_path: Path):
+    bundle = copy_seed(tmp_path)
+    seed(empty_engine, [bundle])
+    original = bundle.read_text(encoding="utf-8")
+
+    # A person's name and a parent event's title: shown by other events' documents.
+    edited = original.replace('name: "Emmanuel Macron"', 'name: "Emmanuel J. Macron"', 1).replace(
+        '''title: "Vladimir Putin's official visit to France"''',
+        '''title: "Vladimir Putin's official visit to the French Republic"''',
+        1,
+    )
+    assert edited.count("Emmanuel J. Macron") == 1
+    assert "French Republic" in edited
+    bundle.write_text(edited, encoding="utf-8")
+    seed(empty_engine, [bundle])
+
+    docs = documents(empty_engine)
+    assert docs == built(empty_engine)
+    names = {
+        participant["person"]["name"]
+        for doc in docs.values()
+        for participant in doc["participants"]
+    }
+    assert "Emmanuel J. Macron" in names and "Emmanuel Macron" not in names
+    parents = {doc["parent"]["title"] for doc in docs.values() if doc["parent"]}
+    assert "Vladimir Putin's official visit to the French Republic" in parents
+
+
+def test_an_empty_document_table_is_rebuilt_on_the_next_seed(seeded_engine: Engine):
+    expected = documents(seeded_engine)
+    with seeded_engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM event_document")
+
+    seed(seeded_engine, [SEED_BUNDLES])
+
+    assert documents(seeded_engine) == expected
