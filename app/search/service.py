@@ -150,8 +150,51 @@ def _sqlite_is_small(connection: Connection, terms: list[Term]) -> bool:
     return len(terms) == 1 or all(at_most(fts5_match([t]), TERM_AT_MOST) for t in terms)
 
 
+TYPE_DOC_ID_INDEX = "ix_search_document_type_doc_id"
+"""An index on search_document (type, doc_id): when it exists, a type filter bounds the walk."""
+
+
+def _sqlite_type_bounds(connection: Connection, query: SearchQuery) -> tuple[int, int] | None:
+    """The doc_ids of the types asked lie between these (None: no document of them).
+
+    A walk filtered by type would otherwise skip every match of the other types: a common
+    word asked of people only would visit the events that match it. Each kind's documents
+    are written together, so their doc_ids mostly form one run, and the walk visits only
+    that run. Only with TYPE_DOC_ID_INDEX are min() and max() index lookups; without it they
+    scan every document of the type, which for events costs more than it saves.
+    """
+    if not query.type:
+        return (-(2**63), 2**63 - 1)
+    has_index = connection.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :name"),
+        {"name": TYPE_DOC_ID_INDEX},
+    ).first()
+    if has_index is None:
+        return (-(2**63), 2**63 - 1)
+    lows, highs = [], []
+    for kind in _types(query):
+        # One aggregate per SELECT: SQLite's min/max optimisation takes only that form.
+        low, high = connection.execute(
+            text(
+                "SELECT (SELECT min(doc_id) FROM search_document WHERE type = :type), "
+                "(SELECT max(doc_id) FROM search_document WHERE type = :type)"
+            ),
+            {"type": kind},
+        ).one()
+        if low is not None:
+            lows.append(int(low))
+            highs.append(int(high))
+    return (min(lows), max(highs)) if lows else None
+
+
 def _sqlite_walk(
-    connection: Connection, query: SearchQuery, match: str, tier: int, before: int | None, n: int
+    connection: Connection,
+    query: SearchQuery,
+    match: str,
+    tier: int,
+    bounds: tuple[int, int],
+    before: int | None,
+    n: int,
 ) -> list[Row]:
     """The `n` newest matches of `match` older than `before`: FTS5 walks its doclists in
     rowid order and stops at the LIMIT, and the snippet is made for these rows only."""
@@ -159,12 +202,21 @@ def _sqlite_walk(
         "SELECT f.rowid AS doc_id, d.type, d.id, d.title, "
         "snippet(search_fts, -1, :open, :close, '…', 16) AS snippet "
         "FROM search_fts AS f JOIN search_document AS d ON d.doc_id = f.rowid "
-        "WHERE search_fts MATCH :match"
+        "WHERE search_fts MATCH :match AND f.rowid BETWEEN :low AND :high"
         + (" AND f.rowid < :before" if before is not None else "")
         + _sqlite_type_filter(query)
         + " ORDER BY f.rowid DESC LIMIT :n"
     )
-    params = _sqlite_params(query, match=match, n=n, open=MARKS[0], close=MARKS[1], before=before)
+    params = _sqlite_params(
+        query,
+        match=match,
+        n=n,
+        open=MARKS[0],
+        close=MARKS[1],
+        before=before,
+        low=bounds[0],
+        high=bounds[1],
+    )
     score = 1.0 if tier == TITLE_TIER else 0.0
     return [
         Row(Key(tier, -score, r.doc_id), r.type, r.id, r.title, r.snippet)
@@ -240,13 +292,16 @@ def _sqlite_page(
             ranked = [row for row in ranked if row.key.order() > after.order()]
         page, last = _page_of(ranked[: limit + 1], limit)
         return _sqlite_snippets(connection, terms, page), last
+    bounds = _sqlite_type_bounds(connection, query)
+    if bounds is None:
+        return [], None
     rows: list[Row] = []
     tiers = ((TITLE_TIER, fts5_in_title(terms)), (BODY_TIER, fts5_not_in_title(terms)))
     for tier, match in tiers:
         if after is not None and tier < after.tier:
             continue
         before = after.doc_id if after is not None and tier == after.tier else None
-        rows += _sqlite_walk(connection, query, match, tier, before, limit + 1 - len(rows))
+        rows += _sqlite_walk(connection, query, match, tier, bounds, before, limit + 1 - len(rows))
         if len(rows) > limit:
             break
     return _page_of(rows, limit)

@@ -6,9 +6,12 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
+from app.db import get_engine
 from app.pagination import encode_cursor
 from app.search import service
+from app.search.schemas import SearchQuery
 
 TALKS = "2019-08-19-putin-macron-talks-bregancon"
 
@@ -218,3 +221,26 @@ def test_any_cursor_answers_200_or_422(api: TestClient, values: list):
         "/api/v1/search", params={"q": "Russia", "cursor": encode_cursor("rank", values)}
     )
     assert response.status_code in (200, 422), (values, response.text)
+
+
+def test_the_type_index_bounds_the_walk_without_losing_hits(api: TestClient, mode: str):
+    """With an index on (type, doc_id), a walk filtered by type visits only the doc_id run
+    of those types: the hits must be the same as without it."""
+    engine = get_engine()
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the bounds are a SQLite walk's")
+    asked = [{"q": "Russia", "type": kinds} for kinds in (["person"], ["statement", "topic"])]
+    without = [_pages(api, 2, **params) for params in asked]
+    create = f"CREATE INDEX {service.TYPE_DOC_ID_INDEX} ON search_document (type, doc_id)"
+    with engine.begin() as connection:
+        connection.execute(text(create))
+    try:
+        with engine.connect() as connection:
+            query = SearchQuery(q="Russia", type=["person"])
+            bounds = service._sqlite_type_bounds(connection, query)
+            assert bounds is not None and bounds[1] - bounds[0] < 10_000  # bounded, not all
+        assert [_pages(api, 2, **params) for params in asked] == without
+        assert all(hits for hits, _total in without)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP INDEX {service.TYPE_DOC_ID_INDEX}"))
