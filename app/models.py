@@ -17,6 +17,7 @@ from app.mechanisms.models import Mechanism, MechanismCountry, MechanismStatusCh
 from app.organizations.models import Organization
 from app.people.models import Person, Position
 from app.places.models import Place
+from app.relations.models import RelationFacet, RelationItem
 from app.revision import KnowledgeBaseRevision
 from app.search.models import SearchDocument
 from app.sources.models import Citation, Source
@@ -47,6 +48,8 @@ __all__ = [
     "Person",
     "Place",
     "Position",
+    "RelationFacet",
+    "RelationItem",
     "SearchDocument",
     "Source",
     "Statement",

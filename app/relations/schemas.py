@@ -15,6 +15,15 @@ from app.pagination import ListQuery
 from app.schemas import CitationPublic, EventRef, Named, StatementRef
 from app.values import PartialDate, Precision, Quantity
 
+# How many ids a count of the dossier lists as its evidence (the latest ones); the pair
+# tables store exactly these (app/relations/derived.py).
+EVIDENCE = 10
+# How many of the most discussed topics the dossier lists.
+TOPICS = 20
+# How many of the latest statements the dossier lists (at most `EVIDENCE`: they are the
+# evidence of the pair's statement count).
+STATEMENTS = EVIDENCE
+
 
 class RelationsQuery(BaseModel):
     """What the dossier of a pair takes besides the pair."""
@@ -59,16 +68,30 @@ class CountryName(BaseModel):
     name: str = Field(examples=["Russian Federation"])
 
 
+EVIDENCE_NOTE = (
+    "The evidence: ids of the latest {n} {what} counted (all of them when `{count}` is {n} "
+    "or less), oldest first. "
+)
+
+
 class YearCount(BaseModel):
     year: int = Field(examples=[2019])
     count: int = Field(examples=[2])
-    events: list[str] = Field(description="Ids of the events counted (the evidence).")
+    events: list[str] = Field(
+        description=EVIDENCE_NOTE.format(n=EVIDENCE, what="events", count="count")
+        + "Every event of the pair that year: `GET /events?country={a}&country={b}"
+        "&date_from={year}&date_to={year}` (engagements are the held ones not part of another)."
+    )
 
 
 class KindCount(BaseModel):
     kind: EventKind
     count: int = Field(examples=[1])
-    events: list[str] = Field(description="Ids of the events counted (the evidence).")
+    events: list[str] = Field(
+        description=EVIDENCE_NOTE.format(n=EVIDENCE, what="events", count="count")
+        + "Every event of the pair of that kind: `GET /events?country={a}&country={b}"
+        "&kind={kind}`."
+    )
 
 
 class PairMechanism(BaseModel):
@@ -99,7 +122,11 @@ class ClaimedVsRecorded(BaseModel):
         "bilateral meeting, a summit; not a phone call) whose start lies within the period.",
         examples=[0],
     )
-    events: list[str] = Field(description="Ids of the recorded meetings.")
+    events: list[str] = Field(
+        description=EVIDENCE_NOTE.format(n=EVIDENCE, what="meetings", count="recorded")
+        + "Every one: `GET /events?country={a}&country={b}&date_from={period}"
+        "&date_to={period}&kind=...` with the meeting kinds."
+    )
     text: str = Field(examples=["5 claimed, 0 recorded"])
     citations: list[CitationPublic] = Field(description="The citations of the claim.")
 
@@ -113,8 +140,14 @@ class TopicRank(BaseModel):
         description="Statements made at events of the pair that are about it.", examples=[4]
     )
     total: int = Field(examples=[6])
-    events: list[str] = Field(description="Ids of those events.")
-    statements: list[str] = Field(description="Ids of those statements.")
+    events: list[str] = Field(
+        description=EVIDENCE_NOTE.format(n=EVIDENCE, what="events", count="event_count")
+        + "Every one: `GET /events?country={a}&country={b}&topic={topic}`."
+    )
+    statements: list[str] = Field(
+        description=EVIDENCE_NOTE.format(n=EVIDENCE, what="statements", count="statement_count")
+        + "Statements on the topic: `GET /statements?topic={topic}`."
+    )
 
 
 class AssessmentEntry(BaseModel):
@@ -167,11 +200,21 @@ class RelationsDossier(BaseModel):
         "for its period, oldest first."
     )
     topics: list[TopicRank] = Field(
-        description="Topics discussed at held events of the pair (parts included) or in "
-        "statements made at them, most discussed first."
+        description=f"The {TOPICS} topics most discussed at held events of the pair (parts "
+        "included) or in statements made at events of the pair, most discussed first (ties by "
+        "name)."
+    )
+    topics_total: int = Field(
+        description="How many topics the pair discussed (`topics` lists the most discussed).",
+        examples=[9],
     )
     statements: list[StatementRef] = Field(
-        description="Statements made at events of the pair, by date."
+        description=f"The latest {STATEMENTS} statements made at events of the pair (all of "
+        "them when `statements_total` is no more), by date, oldest first. Every one: "
+        "`GET /relations/{a}/{b}/timeline?type=statement`."
+    )
+    statements_total: int = Field(
+        description="How many statements were made at events of the pair.", examples=[12]
     )
     assessments: AssessmentSummary
 

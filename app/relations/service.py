@@ -1,4 +1,4 @@
-"""Relations between two countries: the dossier of a pair and its timeline, computed in SQL."""
+"""Relations between two countries: the dossier of a pair, read mostly from the pair tables."""
 
 from typing import Any
 
@@ -6,33 +6,30 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Integer,
     Select,
     Table,
     and_,
     case,
-    cast,
-    extract,
     func,
-    literal_column,
     or_,
     select,
-    union_all,
+    true,
 )
 
 from app import refs
 from app.assessments.models import Assessment, AssessmentCountry
 from app.countries.models import Country
 from app.errors import InvalidInput, NotFound
-from app.events.models import Event, EventCountry, EventKind, EventStatus, EventTopic
+from app.events.models import Event, EventCountry, EventKind, EventTopic
 from app.figures import service as figures_service
 from app.figures.models import Figure, Metric
 from app.figures.schemas import FigurePublic
 from app.mechanisms import service as mechanisms_service
 from app.mechanisms.models import Mechanism, MechanismCountry, MechanismStatusChange
 from app.people.models import Person
-from app.queries import grouped
+from app.relations.models import Facet, RelationFacet, RelationItem
 from app.relations.schemas import (
+    TOPICS,
     AssessmentEntry,
     AssessmentSummary,
     ClaimedVsRecorded,
@@ -64,6 +61,8 @@ assessment_country = AssessmentCountry.__table__  # type: ignore[attr-defined]
 topic = Topic.__table__  # type: ignore[attr-defined]
 person = Person.__table__  # type: ignore[attr-defined]
 country = Country.__table__  # type: ignore[attr-defined]
+item = RelationItem.__table__  # type: ignore[attr-defined]
+facet = RelationFacet.__table__  # type: ignore[attr-defined]
 
 Pair = tuple[str, str]
 COUNTRY_CODE: TypeAdapter[str] = TypeAdapter(CountryCode)
@@ -120,19 +119,6 @@ def with_both(link: Table, id_name: str, pair: Pair) -> Select[Any]:
     )
 
 
-def pair_events(pair: Pair) -> Select[Any]:
-    return with_both(event_country, "event_id", pair)
-
-
-def _engaged(pair: Pair) -> list[ColumnElement[bool]]:
-    """Engagements: events of the pair that were held and are not part of another event."""
-    return [
-        event.c.id.in_(pair_events(pair)),
-        event.c.status == EventStatus.HELD.value,
-        event.c.parent_id.is_(None),
-    ]
-
-
 def figures_of(pair: Pair) -> ColumnElement[bool]:
     """Figures whose (country, partner) is the pair, in either order."""
     first, second = pair
@@ -142,10 +128,44 @@ def figures_of(pair: Pair) -> ColumnElement[bool]:
     )
 
 
+def _facets(connection: Connection, pair: Pair, topic_ids: list[str]) -> dict[tuple[str, str], Any]:
+    """The pair's precomputed counts (`relation_facet`), by (facet, key): every facet but the
+    topics', and the topics' for `topic_ids` only."""
+    rows = connection.execute(
+        select(facet.c.facet, facet.c.key, facet.c.count, facet.c.evidence).where(
+            facet.c.a == pair[0],
+            facet.c.b == pair[1],
+            or_(
+                facet.c.facet.in_(
+                    [Facet.YEAR, Facet.KIND, Facet.ENGAGEMENT, Facet.STATEMENT, Facet.CLAIM]
+                ),
+                and_(
+                    facet.c.facet.in_([Facet.TOPIC_EVENT, Facet.TOPIC_STATEMENT]),
+                    facet.c.key.in_(topic_ids),
+                ),
+            ),
+        )
+    )
+    return {(row.facet, row.key): row for row in rows}
+
+
+def _evidence(row: Any) -> list[str]:
+    return row.evidence.split() if row is not None else []
+
+
+def _of_pair(type_: str, pair: Pair) -> list[ColumnElement[bool]]:
+    return [item.c.a == pair[0], item.c.b == pair[1], item.c.type == type_]
+
+
 def get_relations(
     connection: Connection, *, a: str, b: str, valid_at: PartialDate | None = None
 ) -> RelationsDossier:
-    """The dossier of the pair `a`, `b` (either order, alpha-2 or alpha-3)."""
+    """The dossier of the pair `a`, `b` (either order, alpha-2 or alpha-3).
+
+    Whatever grows with the pair's events is read from the pair tables (`relation_facet`,
+    `relation_item`) that every load keeps in step: a few index lookups, whether the pair
+    has three events or twenty thousand.
+    """
     asked = pair_of(a, b)
     pair = canonical(asked)
     names = {
@@ -157,72 +177,91 @@ def get_relations(
     for code in pair:
         if code not in names:
             raise NotFound("country", code)
-    engaged = _engaged(pair)
-    first = refs.event_refs(
-        connection, select(event).where(*engaged).order_by(event.c.start_first, event.c.id).limit(1)
+    ranked_topics = _ranked_topics(connection, pair)
+    facets = _facets(connection, pair, [row.id for row in ranked_topics])
+
+    def of(name: str) -> list[Any]:
+        return sorted(
+            (row for (facet_, _), row in facets.items() if facet_ == name), key=lambda r: r.key
+        )
+
+    recent_ids = list(reversed(_evidence(facets.get((Facet.ENGAGEMENT, "")))))[:RECENT]
+    first_id = (
+        select(item.c.id)
+        .where(*_of_pair("event", pair), item.c.engaged == true())
+        .order_by(item.c.date_first, item.c.id)
+        .limit(1)
+        .scalar_subquery()
     )
-    recent = refs.event_refs(
-        connection,
-        select(event)
-        .where(*engaged)
-        .order_by(event.c.start_first.desc(), event.c.id.desc())
-        .limit(RECENT),
-    )
+    refs_by_id, first = {}, []
+    for row in connection.execute(
+        select(event, (event.c.id == first_id).label("is_first")).where(
+            or_(event.c.id.in_(recent_ids), event.c.id == first_id)
+        )
+    ):
+        refs_by_id[row.id] = refs.event_ref(row)
+        if row.is_first:
+            first.append(refs_by_id[row.id])
+    recent = [refs_by_id[id_] for id_ in recent_ids if id_ in refs_by_id]
+    statements = facets.get((Facet.STATEMENT, ""))
+    by_kind = sorted(of(Facet.KIND), key=lambda row: (-row.count, row.key))
     return RelationsDossier(
         a=CountryName(code=asked[0], name=names[asked[0]]),
         b=CountryName(code=asked[1], name=names[asked[1]]),
         valid_at=valid_at,
-        events_by_year=_by_year(connection, pair),
-        events_by_kind=_by_kind(connection, pair),
+        events_by_year=[
+            YearCount(year=int(row.key), count=row.count, events=_evidence(row))
+            for row in sorted(of(Facet.YEAR), key=lambda row: int(row.key))
+        ],
+        events_by_kind=[
+            KindCount(kind=row.key, count=row.count, events=_evidence(row)) for row in by_kind
+        ],
         first_engagement=first[0] if first else None,
         last_engagement=recent[0] if recent else None,
         recent_events=recent,
         mechanisms=_mechanisms(connection, pair, valid_at),
         latest_figures=_latest_figures(connection, pair),
-        claimed_vs_recorded=_claimed_vs_recorded(connection, pair),
-        topics=_topics(connection, pair),
-        statements=refs.statement_refs(connection, statement.c.event_id.in_(pair_events(pair))),
+        claimed_vs_recorded=_claimed_vs_recorded(connection, pair, facets),
+        topics=[_topic_rank(row, facets) for row in ranked_topics],
+        topics_total=ranked_topics[0].topics if ranked_topics else 0,
+        statements=refs.statement_refs(connection, statement.c.id.in_(_evidence(statements)))
+        if statements
+        else [],
+        statements_total=statements.count if statements else 0,
         assessments=_assessments(connection, pair),
     )
 
 
-def _by_year(connection: Connection, pair: Pair) -> list[YearCount]:
-    year = cast(extract("year", event.c.start_first), Integer)
-    evidence = grouped(
-        connection,
-        select(year, event.c.id)
-        .where(*_engaged(pair))
-        .order_by(year, event.c.start_first, event.c.id),
+def _topic_rank(row: Any, facets: dict[tuple[str, str], Any]) -> TopicRank:
+    events = facets.get((Facet.TOPIC_EVENT, row.id))
+    said = facets.get((Facet.TOPIC_STATEMENT, row.id))
+    return TopicRank(
+        topic=Named(id=row.id, name=row.name),
+        event_count=events.count if events else 0,
+        statement_count=said.count if said else 0,
+        total=row.total,
+        events=_evidence(events),
+        statements=_evidence(said),
     )
-    counts = connection.execute(
-        select(year.label("year"), func.count().label("number"))
-        .where(*_engaged(pair))
-        .group_by(year)
-        .order_by(year)
-    )
-    return [
-        YearCount(year=row.year, count=row.number, events=[r.id for r in evidence[row.year]])
-        for row in counts
-    ]
 
 
-def _by_kind(connection: Connection, pair: Pair) -> list[KindCount]:
-    evidence = grouped(
-        connection,
-        select(event.c.kind, event.c.id)
-        .where(*_engaged(pair))
-        .order_by(event.c.kind, event.c.start_first, event.c.id),
+def _ranked_topics(connection: Connection, pair: Pair) -> list[Any]:
+    """The `TOPICS` most discussed topics of the pair (id, name, total), each row with the
+    number of topics the pair discussed (`topics`)."""
+    return list(
+        connection.execute(
+            select(
+                topic.c.id,
+                topic.c.name,
+                facet.c.count.label("total"),
+                func.count().over().label("topics"),
+            )
+            .join(topic, topic.c.id == facet.c.key)
+            .where(facet.c.a == pair[0], facet.c.b == pair[1], facet.c.facet == Facet.TOPIC)
+            .order_by(facet.c.count.desc(), topic.c.name, topic.c.id)
+            .limit(TOPICS)
+        )
     )
-    counts = connection.execute(
-        select(event.c.kind, func.count().label("number"))
-        .where(*_engaged(pair))
-        .group_by(event.c.kind)
-        .order_by(func.count().desc(), event.c.kind)
-    )
-    return [
-        KindCount(kind=row.kind, count=row.number, events=[r.id for r in evidence[row.kind]])
-        for row in counts
-    ]
 
 
 def status_dated(first_or_last: str) -> ColumnElement[Any]:
@@ -303,7 +342,9 @@ def _latest_figures(connection: Connection, pair: Pair) -> list[FigurePublic]:
     return figures_service.build_figures(connection, list(rows))
 
 
-def _claimed_vs_recorded(connection: Connection, pair: Pair) -> list[ClaimedVsRecorded]:
+def _claimed_vs_recorded(
+    connection: Connection, pair: Pair, facets: dict[tuple[str, str], Any]
+) -> list[ClaimedVsRecorded]:
     claims = list(
         connection.execute(
             select(figure)
@@ -312,32 +353,14 @@ def _claimed_vs_recorded(connection: Connection, pair: Pair) -> list[ClaimedVsRe
         )
     )
     ids = [row.id for row in claims]
-    recorded = grouped(
-        connection,
-        select(figure.c.id, event.c.id.label("event_id"))
-        .select_from(
-            figure.join(
-                event,
-                and_(
-                    event.c.start_first >= figure.c.period_first,
-                    event.c.start_last <= figure.c.period_last,
-                ),
-            )
-        )
-        .where(
-            figure.c.id.in_(ids),
-            *_engaged(pair),
-            event.c.kind.in_([kind.value for kind in MEETING_KINDS]),
-        )
-        .order_by(figure.c.id, event.c.start_first, event.c.id),
-    )
     citations = citations_of(connection, SubjectType.FIGURE, ids)
     result = []
     for row in claims:
         claimed = Quantity(
             value=row.value, unit=row.unit, qualifier=row.qualifier, text=row.value_text
         )
-        meetings = [r.event_id for r in recorded.get(row.id, [])]
+        recorded = facets.get((Facet.CLAIM, row.id))
+        count = recorded.count if recorded else 0
         number = int(row.value) if float(row.value).is_integer() else row.value
         words = QUALIFIER_WORDS.get(claimed.qualifier, "")
         result.append(
@@ -347,64 +370,22 @@ def _claimed_vs_recorded(connection: Connection, pair: Pair) -> list[ClaimedVsRe
                     row.period_first, row.period_last, row.period_precision
                 ),
                 claimed=claimed,
-                recorded=len(meetings),
-                events=meetings,
-                text=f"{words}{number} claimed, {len(meetings)} recorded",
+                recorded=count,
+                events=_evidence(recorded),
+                text=f"{words}{number} claimed, {count} recorded",
                 citations=citations.get(row.id, []),
             )
         )
     return result
 
 
-def _topics(connection: Connection, pair: Pair) -> list[TopicRank]:
-    discussed = (
-        select(event_topic.c.topic_id, event_topic.c.event_id)
-        .join(event, event.c.id == event_topic.c.event_id)
-        .where(event.c.id.in_(pair_events(pair)), event.c.status == EventStatus.HELD.value)
-    )
-    said = select(statement_topic.c.topic_id, statement_topic.c.statement_id).where(
-        statement_topic.c.statement_id.in_(
-            select(statement.c.id).where(statement.c.event_id.in_(pair_events(pair)))
-        )
-    )
-    mentions = union_all(
-        discussed.with_only_columns(event_topic.c.topic_id, literal_column("1").label("on_event")),
-        said.with_only_columns(statement_topic.c.topic_id, literal_column("0").label("on_event")),
-    ).subquery("mentions")
-    event_count = func.sum(mentions.c.on_event)
-    ranked = connection.execute(
-        select(
-            topic.c.id,
-            topic.c.name,
-            func.count().label("total"),
-            event_count.label("event_count"),
-        )
-        .join(topic, topic.c.id == mentions.c.topic_id)
-        .group_by(topic.c.id, topic.c.name)
-        .order_by(func.count().desc(), topic.c.name, topic.c.id)
-    )
-    events = grouped(connection, discussed.order_by(event_topic.c.topic_id, event_topic.c.event_id))
-    statements = grouped(
-        connection, said.order_by(statement_topic.c.topic_id, statement_topic.c.statement_id)
-    )
-    return [
-        TopicRank(
-            topic=Named(id=row.id, name=row.name),
-            event_count=row.event_count,
-            statement_count=row.total - row.event_count,
-            total=row.total,
-            events=[r.event_id for r in events.get(row.id, [])],
-            statements=[r.statement_id for r in statements.get(row.id, [])],
-        )
-        for row in ranked
-    ]
-
-
 def _assessments(connection: Connection, pair: Pair) -> AssessmentSummary:
     rows = list(
         connection.execute(
             select(assessment)
-            .where(assessment.c.id.in_(with_both(assessment_country, "assessment_id", pair)))
+            .where(
+                assessment.c.id.in_(select(item.c.resource_id).where(*_of_pair("assessment", pair)))
+            )
             .order_by(assessment.c.period_first, assessment.c.id)
         )
     )

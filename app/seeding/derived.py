@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from app.events import documents as event_documents
+from app.relations import derived as relations
 from app.search import index as search_index
 from app.seeding.sync import SyncReport
 
@@ -38,6 +39,7 @@ def _search_rebuild(connection: Connection) -> int:
 
 DERIVED: list[Derived] = [
     Derived("search", _search_refresh, _search_rebuild, search_index.is_empty),
+    Derived("relations", relations.refresh, relations.rebuild, relations.is_empty),
     Derived(
         "event documents",
         event_documents.refresh,
