@@ -1,12 +1,17 @@
 """The relations of two countries, asked as an analyst would."""
 
 import datetime as dt
+from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, func, insert, select
 
-from app.relations import service
+from app.relations import derived, service, timeline
+from app.relations.derived import facet, item
+from app.relations.schemas import TimelineQuery
+from app.seeding.loader import seed
 from app.values import PartialDate
+from tests.conftest import SEED_BUNDLES, SOURCE_ID
 
 DOSSIER = "/api/v1/relations/RU/FR"
 TIMELINE = "/api/v1/relations/RU/FR/timeline"
@@ -287,3 +292,137 @@ def test_the_timeline_streams_as_csv(api: TestClient):
         f"{ECONOMIC}--1-resumed",
         f"{SECURITY}--1-resumed",
     ]
+
+
+# -- the pair tables stay in step with the records
+
+
+def _pair_tables(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of the pair tables, without the surrogate key, sorted."""
+    with engine.connect() as connection:
+        items = connection.execute(select(*(c for c in item.c if c.name != "item_id")))
+        facets = connection.execute(select(facet))
+        return {
+            "items": sorted(tuple(row) for row in items),
+            "facets": sorted(tuple(row) for row in facets),
+        }
+
+
+def _bundle(tmp_path: Path, text: str) -> Path:
+    sources = tmp_path / "sources"
+    sources.mkdir(exist_ok=True)
+    source = SEED_BUNDLES.parent / "sources" / f"{SOURCE_ID}.txt"
+    (sources / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    bundle = tmp_path / "bundles" / "kb.yaml"
+    bundle.parent.mkdir(exist_ok=True)
+    bundle.write_text(text, encoding="utf-8")
+    return bundle
+
+
+def _edit(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def test_a_second_load_that_changes_records_keeps_the_pair_tables_in_step(
+    empty_engine: Engine, tmp_path: Path
+):
+    original = (SEED_BUNDLES / f"{SOURCE_ID}.yaml").read_text(encoding="utf-8")
+    bundle = _bundle(tmp_path, original)
+    seed(empty_engine, [bundle])
+    assert _pair_tables(empty_engine)["items"]
+    # The June visit moved to June 2018; its talks also involving Germany; a statement
+    # about Libya rather than the world's crises.
+    edited = _edit(
+        original,
+        '''    title: "Dmitry Medvedev's visit to France"
+    start: "2019-06"''',
+        '''    title: "Dmitry Medvedev's visit to France"
+    start: "2018-06"''',
+    )
+    edited = _edit(
+        edited,
+        """    title: "Medvedev-Philippe talks"
+    start: "2019-06"
+    start_text: "Last June"
+    host_country: FR
+    countries: [RU, FR]""",
+        """    title: "Medvedev-Philippe talks"
+    start: "2019-06"
+    start_text: "Last June"
+    host_country: FR
+    countries: [RU, FR, DE]""",
+    )
+    edited = _edit(
+        edited,
+        """    mode: paraphrase
+    topics: [global-crises]
+    citations:
+      - "Addressing a joint press conference, President Macron stated that all""",
+        """    mode: paraphrase
+    topics: [libya-crisis]
+    citations:
+      - "Addressing a joint press conference, President Macron stated that all""",
+    )
+    bundle.write_text(edited, encoding="utf-8")
+    report = seed(empty_engine, [bundle])
+    assert 0 < report.total < 10  # a refresh of what changed, not a first load
+
+    refreshed = _pair_tables(empty_engine)
+    with empty_engine.connect() as connection:
+        relations = service.get_relations(connection, a="RU", b="FR")
+        by_year = {bucket.year: bucket for bucket in relations.events_by_year}
+        assert by_year[2018].events == [PHONE_CALLS, JUNE_VISIT]
+        assert by_year[2019].events == [AUGUST_VISIT]
+        # A visit is a meeting: 2018 now has one recorded beside the five claimed.
+        (claim,) = relations.claimed_vs_recorded
+        assert (claim.recorded, claim.events, claim.text) == (
+            1,
+            [JUNE_VISIT],
+            "5 claimed, 1 recorded",
+        )
+        topics = {rank.topic.id: rank for rank in relations.topics}
+        moved = "macron-2019-08-19-all-current-crises-discussed"
+        assert moved in topics["libya-crisis"].statements
+        assert moved not in topics["global-crises"].statements
+        # The talks are now about the pairs with Germany too.
+        germany = service.get_relations(connection, a="DE", b="FR")
+        assert [t.id for t in germany.recent_events] == []  # parts are not engagements
+        listing = timeline.timeline_listing("FR", "DE")
+        items, _ = listing.page(connection, query=TimelineQuery(), after=None, limit=50)
+        assert [i.id for i in items] == ["2019-06-medvedev-philippe-talks"]
+    # What the refresh wrote is what a rebuild from scratch writes.
+    with empty_engine.begin() as connection:
+        derived.rebuild(connection)
+    assert _pair_tables(empty_engine) == refreshed
+
+
+def test_a_count_lists_its_latest_events_only(seeded_engine: Engine, monkeypatch):
+    monkeypatch.setattr(derived, "EVIDENCE", 1)
+    with seeded_engine.begin() as connection:
+        derived.rebuild(connection)
+        relations = service.get_relations(connection, a="RU", b="FR")
+    by_year = {bucket.year: bucket for bucket in relations.events_by_year}
+    assert (by_year[2019].count, by_year[2019].events) == (2, [AUGUST_VISIT])
+    assert len(relations.statements) == 1 < relations.statements_total
+    assert relations.statements[0].id in {
+        s.id for s in relations.statements if s.date.first.isoformat() >= "2019-08-19"
+    }
+
+
+def test_every_engagement_and_item_of_the_pair_is_in_the_pair_tables(seeded_engine: Engine):
+    """The derived rows agree with the records they come from (the old SQL over them)."""
+    with seeded_engine.connect() as connection:
+        both = (
+            select(service.event_country.c.event_id)
+            .where(service.event_country.c.country.in_(["FR", "RU"]))
+            .group_by(service.event_country.c.event_id)
+            .having(func.count() == 2)
+        )
+        events = set(connection.execute(both).scalars())
+        stored = set(
+            connection.execute(
+                select(item.c.id).where(item.c.a == "FR", item.c.b == "RU", item.c.type == "event")
+            ).scalars()
+        )
+    assert events and stored == events
