@@ -8,11 +8,11 @@ shape and run on the driver's own cursor with the query's values.
 """
 
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Insert, text
 from sqlalchemy.exc import DBAPIError
 
 # (dialect name, shape) -> (driver SQL, parameter names in positional order or None)
@@ -90,3 +90,61 @@ def fetch(
         ) from exc
     finally:
         cursor.close()
+
+
+_INSERTS: dict[tuple[str, str, tuple[str, ...]], tuple[str, tuple[str, ...] | None]] = {}
+
+
+def execute_many(connection: Connection, insert: Insert, rows: list[dict[str, Any]]) -> int:
+    """Inserts `rows` (dicts with the same keys) with the driver's `executemany`."""
+    if not rows:
+        return 0
+    dialect = connection.dialect.name
+    keys = tuple(rows[0])
+    cache_key = (dialect, insert.table.name, keys)  # type: ignore[attr-defined]
+    compiled = _INSERTS.get(cache_key)
+    if compiled is None:
+        statement = insert.compile(dialect=connection.dialect, column_keys=list(keys))
+        order = statement.positiontup
+        compiled = _INSERTS[cache_key] = (
+            statement.string,
+            tuple(order) if order is not None else None,
+        )
+    sql, positions = compiled
+    values: list[Any] = (
+        [tuple(_driver_value(dialect, row[name]) for name in positions) for row in rows]
+        if positions is not None
+        else [{name: _driver_value(dialect, value) for name, value in row.items()} for row in rows]
+    )
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, values)
+    except connection.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(
+            sql, values[:1], exc, connection.dialect.loaded_dbapi.Error, dialect=connection.dialect
+        ) from exc
+    finally:
+        cursor.close()
+    return len(rows)
+
+
+def stream(connection: Connection, sql: str, batch: int = 2000) -> Iterator[tuple[Any, ...]]:
+    """The rows of `sql` (no parameters), read in batches: a server-side cursor on
+    PostgreSQL, so that a million rows are never all in memory."""
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        global _STREAMS
+        _STREAMS += 1
+        cursor = driver.cursor(name=f"entente_stream_{_STREAMS}")  # type: ignore[union-attr]
+        cursor.itersize = batch
+    else:
+        cursor = driver.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(batch):
+            yield from rows
+    finally:
+        cursor.close()
+
+
+_STREAMS = 0

@@ -223,19 +223,20 @@ PARTICIPANTS_OF = (
         event_participant.c.event_id,
         case({"host": 0, "guest": 1}, value=event_participant.c.role, else_=2),
         person.c.name,
+        person.c.id,
     )
 )
 TOPICS_OF = (
     select(event_topic.c.event_id, topic.c.id, topic.c.name)
     .join(topic, topic.c.id == event_topic.c.topic_id)
     .where(event_topic.c.event_id.in_(PAGE_IDS))
-    .order_by(event_topic.c.event_id, topic.c.name)
+    .order_by(event_topic.c.event_id, topic.c.name, topic.c.id)
 )
 ORGANIZATIONS_OF = (
     select(event_organization.c.event_id, organization.c.id, organization.c.name)
     .join(organization, organization.c.id == event_organization.c.organization_id)
     .where(event_organization.c.event_id.in_(PAGE_IDS))
-    .order_by(event_organization.c.event_id, organization.c.name)
+    .order_by(event_organization.c.event_id, organization.c.name, organization.c.id)
 )
 
 
