@@ -39,6 +39,7 @@ from sqlalchemy import (
     true,
 )
 
+from app import rawsql
 from app.errors import InvalidInput
 from app.pagination import Keyset, Listing
 from app.search.models import SearchDocument, SearchType
@@ -125,9 +126,17 @@ def _types(query: SearchQuery) -> list[str]:
 # -- SQLite: FTS5 ---------------------------------------------------------------------------
 
 _FTS = table("search_fts", column("rowid"))
-_FTS_COUNT = text(
+_FTS_COUNT = (
     "SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH :match LIMIT :n)"
 )
+
+
+def _fetch(connection: Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Rows through the driver (`app.rawsql`): a search runs three or four statements, and
+    through SQLAlchemy's Core each would cost more than SQLite spends on it. The SQL text
+    varies only with which clauses a query uses (user input is always bound), so it is its
+    own shape."""
+    return rawsql.fetch(connection, ("search", sql), lambda: sql, params)
 
 
 def _sqlite_type_filter(query: SearchQuery) -> str:
@@ -143,7 +152,7 @@ def _sqlite_is_small(connection: Connection, terms: list[Term]) -> bool:
     """At most RANKED_AT_MOST matches, and TERM_AT_MOST per term: each count stops early."""
 
     def at_most(match: str, n: int) -> bool:
-        return int(connection.execute(_FTS_COUNT, {"match": match, "n": n + 1}).scalar_one()) <= n
+        return int(_fetch(connection, _FTS_COUNT, {"match": match, "n": n + 1})[0][0]) <= n
 
     if not at_most(fts5_match(terms), RANKED_AT_MOST):
         return False
@@ -165,22 +174,22 @@ def _sqlite_type_bounds(connection: Connection, query: SearchQuery) -> tuple[int
     """
     if not query.type:
         return (-(2**63), 2**63 - 1)
-    has_index = connection.execute(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :name"),
+    has_index = _fetch(
+        connection,
+        "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :name",
         {"name": TYPE_DOC_ID_INDEX},
-    ).first()
-    if has_index is None:
+    )
+    if not has_index:
         return (-(2**63), 2**63 - 1)
     lows, highs = [], []
     for kind in _types(query):
         # One aggregate per SELECT: SQLite's min/max optimisation takes only that form.
-        low, high = connection.execute(
-            text(
-                "SELECT (SELECT min(doc_id) FROM search_document WHERE type = :type), "
-                "(SELECT max(doc_id) FROM search_document WHERE type = :type)"
-            ),
+        ((low, high),) = _fetch(
+            connection,
+            "SELECT (SELECT min(doc_id) FROM search_document WHERE type = :type), "
+            "(SELECT max(doc_id) FROM search_document WHERE type = :type)",
             {"type": kind},
-        ).one()
+        )
         if low is not None:
             lows.append(int(low))
             highs.append(int(high))
@@ -219,19 +228,21 @@ def _sqlite_walk(
     )
     score = 1.0 if tier == TITLE_TIER else 0.0
     return [
-        Row(Key(tier, -score, r.doc_id), r.type, r.id, r.title, r.snippet)
-        for r in connection.execute(text(sql), params)
+        Row(Key(tier, -score, doc_id), kind, id_, title, snippet)
+        for doc_id, kind, id_, title, snippet in _fetch(connection, sql, params)
     ]
 
 
 def _sqlite_ranked(connection: Connection, query: SearchQuery, terms: list[Term]) -> list[Row]:
     """Every hit of a small query, in order, with BM25 (title words weighing five times)."""
-    in_title = set(
-        connection.execute(
-            text("SELECT rowid FROM search_fts WHERE search_fts MATCH :match"),
+    in_title = {
+        doc_id
+        for (doc_id,) in _fetch(
+            connection,
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH :match",
             {"match": fts5_in_title(terms)},
-        ).scalars()
-    )
+        )
+    }
     sql = (
         "SELECT f.rowid AS doc_id, d.type, d.id, d.title, bm25(search_fts, 5.0, 1.0) AS rank "
         "FROM search_fts AS f JOIN search_document AS d ON d.doc_id = f.rowid "
@@ -239,13 +250,15 @@ def _sqlite_ranked(connection: Connection, query: SearchQuery, terms: list[Term]
     )
     rows = [
         Row(
-            Key(TITLE_TIER if r.doc_id in in_title else BODY_TIER, float(r.rank), r.doc_id),
-            r.type,
-            r.id,
-            r.title,
+            Key(TITLE_TIER if doc_id in in_title else BODY_TIER, float(rank), doc_id),
+            kind,
+            id_,
+            title,
             "",
         )
-        for r in connection.execute(text(sql), _sqlite_params(query, match=fts5_match(terms)))
+        for doc_id, kind, id_, title, rank in _fetch(
+            connection, sql, _sqlite_params(query, match=fts5_match(terms))
+        )
     ]
     return sorted(rows, key=lambda row: row.key.order())
 
@@ -257,16 +270,14 @@ def _sqlite_snippets(connection: Connection, terms: list[Term], rows: list[Row])
     if not rows:
         return rows
     ids = [row.key.doc_id for row in rows]
-    # A dict comprehension: dict() would take the result's keys() for a mapping's.
     found: dict[int, str] = {
         doc_id: snippet
-        for doc_id, snippet in connection.execute(
-            text(
-                "SELECT rowid, snippet(search_fts, -1, :open, :close, '…', 16) "
-                "FROM search_fts WHERE search_fts MATCH :match "
-                "AND rowid BETWEEN :low AND :high "
-                "AND +rowid IN (SELECT value FROM json_each(:ids))"
-            ),
+        for doc_id, snippet in _fetch(
+            connection,
+            "SELECT rowid, snippet(search_fts, -1, :open, :close, '…', 16) "
+            "FROM search_fts WHERE search_fts MATCH :match "
+            "AND rowid BETWEEN :low AND :high "
+            "AND +rowid IN (SELECT value FROM json_each(:ids))",
             {
                 "match": fts5_match(terms),
                 "open": MARKS[0],
@@ -460,6 +471,22 @@ def _hit(row: Row) -> SearchHit:
     )
 
 
+def hit_document(row: Row) -> str:
+    """The JSON of `_hit(row)`, as pydantic writes it (compact, UTF-8, same key order)."""
+    return json.dumps(
+        {
+            "type": row.type,
+            "id": row.id,
+            "title": row.title,
+            "snippet": row.snippet,
+            "score": round(-row.key.rank, 6),
+            "url": f"/api/v1/{PATHS[SearchType(row.type)]}/{row.id}",
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
 def build_hits(_connection: Any, rows: Sequence[Row]) -> list[SearchHit]:
     return [_hit(row) for row in rows]
 
@@ -482,23 +509,36 @@ class SearchListing(Listing[SearchQuery, SearchHit]):
         after: list[Any] | None,
         limit: int,
     ) -> tuple[list[SearchHit], list[Any] | None]:
+        rows, last = self._rows(connection, query, after, limit)
+        return build_hits(connection, rows), last
+
+    def page_documents(
+        self,
+        connection: Connection,
+        *,
+        query: SearchQuery,
+        after: list[Any] | None,
+        limit: int,
+    ) -> tuple[list[str], list[Any] | None] | None:
+        """The page as JSON documents made directly, without a SearchHit each (the same
+        JSON: tests/api/test_search.py compares them)."""
+        rows, last = self._rows(connection, query, after, limit)
+        return [hit_document(row) for row in rows], last
+
+    def _rows(
+        self, connection: Connection, query: SearchQuery, after: list[Any] | None, limit: int
+    ) -> tuple[list[Row], list[Any] | None]:
         key = decode_key(after) if after is not None else None
         if connection.dialect.name == "postgresql":
-            rows, last = _postgres_page(connection, query, key, limit)
-        else:
-            rows, last = _sqlite_page(connection, query, key, limit)
-        return build_hits(connection, rows), last
+            return _postgres_page(connection, query, key, limit)
+        return _sqlite_page(connection, query, key, limit)
 
     def count(self, connection: Connection, *, query: SearchQuery) -> int:
         """Every hit (`count=true`): this walks every match, so it grows with them. On
         SQLite without a type filter FTS5 counts alone, without visiting the documents."""
         if connection.dialect.name == "sqlite" and not query.type:
-            return int(
-                connection.execute(
-                    text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :match"),
-                    {"match": fts5_match(parse(query.q))},
-                ).scalar_one()
-            )
+            sql = "SELECT count(*) FROM search_fts WHERE search_fts MATCH :match"
+            return int(_fetch(connection, sql, {"match": fts5_match(parse(query.q))})[0][0])
         return super().count(connection, query=query)
 
 

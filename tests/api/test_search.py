@@ -1,5 +1,6 @@
 """Full-text search, asked as an analyst would, and fed whatever a user may type."""
 
+import json
 import re
 
 import pytest
@@ -244,3 +245,17 @@ def test_the_type_index_bounds_the_walk_without_losing_hits(api: TestClient, mod
     finally:
         with engine.begin() as connection:
             connection.execute(text(f"DROP INDEX {service.TYPE_DOC_ID_INDEX}"))
+
+
+def test_the_documents_are_the_hits_as_pydantic_writes_them(api: TestClient, mode: str):
+    """The JSON path (`page_documents`) must answer what the model path (`page`) would."""
+    with get_engine().connect() as connection:
+        for q in ("Russia", "Libya", '"security structure"', "secur*"):
+            query = SearchQuery(q=q, limit=5)
+            hits_, last = service.SEARCH.page(connection, query=query, after=None, limit=5)
+            documents = service.SEARCH.page_documents(connection, query=query, after=None, limit=5)
+            assert documents is not None and hits_
+            assert documents[1] == last
+            assert [json.loads(d) for d in documents[0]] == [
+                json.loads(h.model_dump_json()) for h in hits_
+            ]
