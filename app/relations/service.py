@@ -6,9 +6,12 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Date,
     Select,
+    String,
     Table,
     and_,
+    bindparam,
     case,
     func,
     or_,
@@ -109,17 +112,17 @@ def canonical(pair: Pair) -> Pair:
     return first, second
 
 
-def with_both(link: Table, id_name: str, pair: Pair) -> Select[Any]:
+def with_both(link: Table, id_name: str, pair: tuple[Any, Any]) -> Select[Any]:
     """Ids in a `<thing>_country` link table whose countries include both of the pair."""
     return (
         select(link.c[id_name])
-        .where(link.c.country.in_(pair))
+        .where(link.c.country.in_(list(pair)))
         .group_by(link.c[id_name])
         .having(func.count() == len(pair))
     )
 
 
-def figures_of(pair: Pair) -> ColumnElement[bool]:
+def figures_of(pair: tuple[Any, Any]) -> ColumnElement[bool]:
     """Figures whose (country, partner) is the pair, in either order."""
     first, second = pair
     return or_(
@@ -128,24 +131,32 @@ def figures_of(pair: Pair) -> ColumnElement[bool]:
     )
 
 
+# The dossier's statements are built once, with the pair as parameters: building a
+# statement costs more CPU than running it on the pair tables (a few index lookups), and
+# one statement object is compiled once and cached by SQLAlchemy.
+A = bindparam("a", type_=String)
+B = bindparam("b", type_=String)
+_NAMES = select(country.c.code, country.c.name).where(country.c.code.in_([A, B]))
+_FACETS = select(facet.c.facet, facet.c.key, facet.c.count, facet.c.evidence).where(
+    facet.c.a == A,
+    facet.c.b == B,
+    or_(
+        facet.c.facet.in_(
+            [f.value for f in (Facet.YEAR, Facet.KIND, Facet.ENGAGEMENT, Facet.STATEMENT)]
+            + [Facet.CLAIM.value]
+        ),
+        and_(
+            facet.c.facet.in_([Facet.TOPIC_EVENT.value, Facet.TOPIC_STATEMENT.value]),
+            facet.c.key.in_(bindparam("topics", expanding=True)),
+        ),
+    ),
+)
+
+
 def _facets(connection: Connection, pair: Pair, topic_ids: list[str]) -> dict[tuple[str, str], Any]:
     """The pair's precomputed counts (`relation_facet`), by (facet, key): every facet but the
     topics', and the topics' for `topic_ids` only."""
-    rows = connection.execute(
-        select(facet.c.facet, facet.c.key, facet.c.count, facet.c.evidence).where(
-            facet.c.a == pair[0],
-            facet.c.b == pair[1],
-            or_(
-                facet.c.facet.in_(
-                    [Facet.YEAR, Facet.KIND, Facet.ENGAGEMENT, Facet.STATEMENT, Facet.CLAIM]
-                ),
-                and_(
-                    facet.c.facet.in_([Facet.TOPIC_EVENT, Facet.TOPIC_STATEMENT]),
-                    facet.c.key.in_(topic_ids),
-                ),
-            ),
-        )
-    )
+    rows = connection.execute(_FACETS, {"a": pair[0], "b": pair[1], "topics": topic_ids})
     return {(row.facet, row.key): row for row in rows}
 
 
@@ -153,8 +164,21 @@ def _evidence(row: Any) -> list[str]:
     return row.evidence.split() if row is not None else []
 
 
-def _of_pair(type_: str, pair: Pair) -> list[ColumnElement[bool]]:
-    return [item.c.a == pair[0], item.c.b == pair[1], item.c.type == type_]
+def _of_pair(type_: str) -> list[ColumnElement[bool]]:
+    return [item.c.a == A, item.c.b == B, item.c.type == type_]
+
+
+_FIRST = (
+    select(item.c.id)
+    .where(*_of_pair("event"), item.c.engaged == true())
+    .order_by(item.c.date_first, item.c.id)
+    .limit(1)
+    .scalar_subquery()
+)
+# The recent engagements (by id) and the first, marked.
+_ENGAGEMENTS = select(event, (event.c.id == _FIRST).label("is_first")).where(
+    or_(event.c.id.in_(bindparam("recent", expanding=True)), event.c.id == _FIRST)
+)
 
 
 def get_relations(
@@ -168,12 +192,8 @@ def get_relations(
     """
     asked = pair_of(a, b)
     pair = canonical(asked)
-    names = {
-        row.code: row.name
-        for row in connection.execute(
-            select(country.c.code, country.c.name).where(country.c.code.in_(pair))
-        )
-    }
+    params = {"a": pair[0], "b": pair[1]}
+    names = {row.code: row.name for row in connection.execute(_NAMES, params)}
     for code in pair:
         if code not in names:
             raise NotFound("country", code)
@@ -186,19 +206,8 @@ def get_relations(
         )
 
     recent_ids = list(reversed(_evidence(facets.get((Facet.ENGAGEMENT, "")))))[:RECENT]
-    first_id = (
-        select(item.c.id)
-        .where(*_of_pair("event", pair), item.c.engaged == true())
-        .order_by(item.c.date_first, item.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
     refs_by_id, first = {}, []
-    for row in connection.execute(
-        select(event, (event.c.id == first_id).label("is_first")).where(
-            or_(event.c.id.in_(recent_ids), event.c.id == first_id)
-        )
-    ):
+    for row in connection.execute(_ENGAGEMENTS, {**params, "recent": recent_ids}):
         refs_by_id[row.id] = refs.event_ref(row)
         if row.is_first:
             first.append(refs_by_id[row.id])
@@ -245,23 +254,24 @@ def _topic_rank(row: Any, facets: dict[tuple[str, str], Any]) -> TopicRank:
     )
 
 
+_RANKED_TOPICS = (
+    select(
+        topic.c.id,
+        topic.c.name,
+        facet.c.count.label("total"),
+        func.count().over().label("topics"),
+    )
+    .join(topic, topic.c.id == facet.c.key)
+    .where(facet.c.a == A, facet.c.b == B, facet.c.facet == Facet.TOPIC.value)
+    .order_by(facet.c.count.desc(), topic.c.name, topic.c.id)
+    .limit(TOPICS)
+)
+
+
 def _ranked_topics(connection: Connection, pair: Pair) -> list[Any]:
     """The `TOPICS` most discussed topics of the pair (id, name, total), each row with the
     number of topics the pair discussed (`topics`)."""
-    return list(
-        connection.execute(
-            select(
-                topic.c.id,
-                topic.c.name,
-                facet.c.count.label("total"),
-                func.count().over().label("topics"),
-            )
-            .join(topic, topic.c.id == facet.c.key)
-            .where(facet.c.a == pair[0], facet.c.b == pair[1], facet.c.facet == Facet.TOPIC)
-            .order_by(facet.c.count.desc(), topic.c.name, topic.c.id)
-            .limit(TOPICS)
-        )
-    )
+    return list(connection.execute(_RANKED_TOPICS, {"a": pair[0], "b": pair[1]}))
 
 
 def status_dated(first_or_last: str) -> ColumnElement[Any]:
@@ -271,34 +281,47 @@ def status_dated(first_or_last: str) -> ColumnElement[Any]:
     )
 
 
+_MECHANISMS = (
+    select(mechanism)
+    .where(mechanism.c.id.in_(with_both(mechanism_country, "mechanism_id", (A, B))))
+    .order_by(mechanism.c.name, mechanism.c.id)
+)
+
+
+def _latest_statuses(at_a_date: bool) -> Select[Any]:
+    """The latest status change of each mechanism in `ids`, or the latest dated (or
+    reported) by `valid_last`."""
+    latest = select(
+        mechanism_status.c.mechanism_id, func.max(mechanism_status.c.ordinal).label("ordinal")
+    ).where(mechanism_status.c.mechanism_id.in_(bindparam("ids", expanding=True)))
+    if at_a_date:
+        latest = latest.where(status_dated("first") <= bindparam("valid_last", type_=Date))
+    latest_ = latest.group_by(mechanism_status.c.mechanism_id).subquery("latest")
+    return (
+        select(mechanism_status)
+        .join(
+            latest_,
+            and_(
+                mechanism_status.c.mechanism_id == latest_.c.mechanism_id,
+                mechanism_status.c.ordinal == latest_.c.ordinal,
+            ),
+        )
+        .order_by(mechanism_status.c.mechanism_id)
+    )
+
+
+_STATUSES = {False: _latest_statuses(False), True: _latest_statuses(True)}
+
+
 def _mechanisms(
     connection: Connection, pair: Pair, valid_at: PartialDate | None
 ) -> list[PairMechanism]:
-    rows = list(
-        connection.execute(
-            select(mechanism)
-            .where(mechanism.c.id.in_(with_both(mechanism_country, "mechanism_id", pair)))
-            .order_by(mechanism.c.name, mechanism.c.id)
-        )
-    )
+    rows = list(connection.execute(_MECHANISMS, {"a": pair[0], "b": pair[1]}))
     ids = [row.id for row in rows]
-    latest = select(
-        mechanism_status.c.mechanism_id, func.max(mechanism_status.c.ordinal).label("ordinal")
-    ).where(mechanism_status.c.mechanism_id.in_(ids))
-    if valid_at is not None:
-        latest = latest.where(status_dated("first") <= valid_at.last)
-    latest_ = latest.group_by(mechanism_status.c.mechanism_id).subquery("latest")
     status_rows = list(
         connection.execute(
-            select(mechanism_status)
-            .join(
-                latest_,
-                and_(
-                    mechanism_status.c.mechanism_id == latest_.c.mechanism_id,
-                    mechanism_status.c.ordinal == latest_.c.ordinal,
-                ),
-            )
-            .order_by(mechanism_status.c.mechanism_id)
+            _STATUSES[valid_at is not None],
+            {"ids": ids, "valid_last": valid_at.last if valid_at else None},
         )
     )
     statuses = dict(
@@ -322,7 +345,7 @@ def _mechanisms(
     ]
 
 
-def _latest_figures(connection: Connection, pair: Pair) -> list[FigurePublic]:
+def _latest_figures_statement() -> Select[Any]:
     # A symmetric metric has one series per pair; a directional one, one per direction.
     direction = case((figures_service.is_symmetric, ""), else_=figure.c.country)
     rank = (
@@ -333,25 +356,36 @@ def _latest_figures(connection: Connection, pair: Pair) -> list[FigurePublic]:
         )
         .label("rank")
     )
-    ranked = select(figure, rank).where(figures_of(pair)).subquery("ranked")
-    rows = connection.execute(
+    ranked = select(figure, rank).where(figures_of((A, B))).subquery("ranked")
+    return (
         select(*(ranked.c[c.key] for c in figure.c))
         .where(ranked.c.rank == 1)
         .order_by(ranked.c.metric, ranked.c.country, ranked.c.partner)
     )
+
+
+_LATEST_FIGURES = _latest_figures_statement()
+_CLAIMS = (
+    select(figure)
+    .where(figures_of((A, B)), figure.c.metric == Metric.LEADER_MEETINGS.value)
+    .order_by(figure.c.period_first, figure.c.id)
+)
+_ASSESSMENTS = (
+    select(assessment)
+    .where(assessment.c.id.in_(select(item.c.resource_id).where(*_of_pair("assessment"))))
+    .order_by(assessment.c.period_first, assessment.c.id)
+)
+
+
+def _latest_figures(connection: Connection, pair: Pair) -> list[FigurePublic]:
+    rows = connection.execute(_LATEST_FIGURES, {"a": pair[0], "b": pair[1]})
     return figures_service.build_figures(connection, list(rows))
 
 
 def _claimed_vs_recorded(
     connection: Connection, pair: Pair, facets: dict[tuple[str, str], Any]
 ) -> list[ClaimedVsRecorded]:
-    claims = list(
-        connection.execute(
-            select(figure)
-            .where(figures_of(pair), figure.c.metric == Metric.LEADER_MEETINGS.value)
-            .order_by(figure.c.period_first, figure.c.id)
-        )
-    )
+    claims = list(connection.execute(_CLAIMS, {"a": pair[0], "b": pair[1]}))
     ids = [row.id for row in claims]
     citations = citations_of(connection, SubjectType.FIGURE, ids)
     result = []
@@ -380,15 +414,7 @@ def _claimed_vs_recorded(
 
 
 def _assessments(connection: Connection, pair: Pair) -> AssessmentSummary:
-    rows = list(
-        connection.execute(
-            select(assessment)
-            .where(
-                assessment.c.id.in_(select(item.c.resource_id).where(*_of_pair("assessment", pair)))
-            )
-            .order_by(assessment.c.period_first, assessment.c.id)
-        )
-    )
+    rows = list(connection.execute(_ASSESSMENTS, {"a": pair[0], "b": pair[1]}))
     citations = citations_of(connection, SubjectType.ASSESSMENT, [row.id for row in rows])
     history = [
         AssessmentEntry(
