@@ -55,6 +55,8 @@ def make_engine(url: str, *, busy_timeout_ms: int | None = None) -> Engine:
         # A writer asks for IMMEDIATE to take the write lock before it reads what it will
         # write; everything else begins DEFERRED (a consistent snapshot for reads).
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        if connection.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+            return  # a read already begun through the driver (`app.rawsql.begin_read`)
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine

@@ -44,10 +44,15 @@ def _driver_value(dialect: str, value: Any) -> Any:
 
 
 def begin_read(connection: Connection) -> None:
-    """Starts the connection's transaction (a consistent snapshot for the statements that
-    follow, run through SQLAlchemy or the driver)."""
-    if not connection.in_transaction():
-        connection.begin()
+    """Starts a transaction for reads: the statements that follow, run through SQLAlchemy or
+    the driver, see one snapshot. On SQLite a plain `BEGIN` through the driver (SQLAlchemy's
+    own costs more than the page's query); the pool's rollback on return ends it. psycopg
+    begins a transaction itself with the first statement."""
+    if connection.dialect.name != "sqlite" or connection.in_transaction():
+        return
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction:  # type: ignore[union-attr]
+        driver.execute("BEGIN")  # type: ignore[union-attr]
 
 
 def driver_statement(
