@@ -238,13 +238,42 @@ def test_the_type_index_bounds_the_walk_without_losing_hits(api: TestClient, mod
     try:
         with engine.connect() as connection:
             query = SearchQuery(q="Russia", type=["person"])
-            bounds = service._sqlite_type_bounds(connection, query)
+            schema = service._sqlite_schema(connection)
+            bounds = service._sqlite_type_bounds(connection, query, schema)
             assert bounds is not None and bounds[1] - bounds[0] < 10_000  # bounded, not all
         assert [_pages(api, 2, **params) for params in asked] == without
         assert all(hits for hits, _total in without)
     finally:
         with engine.begin() as connection:
             connection.execute(text(f"DROP INDEX {service.TYPE_DOC_ID_INDEX}"))
+
+
+def test_a_title_index_walks_the_title_tier_without_changing_it(api: TestClient, mode: str):
+    """With an FTS5 index of the titles alone, the title tier is walked in it: the hits, their
+    order and snippets must be what the column filter of search_fts gives."""
+    engine = get_engine()
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the title index is a SQLite walk's")
+    asked = [{"q": q} for q in ("Russia", "Libya", '"security structure"', "talks Macron")]
+    without = [_pages(api, 3, **params) for params in asked]
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                f"CREATE VIRTUAL TABLE {service.TITLE_FTS} USING fts5(title, "
+                "content='search_document', content_rowid='doc_id', "
+                "tokenize='porter unicode61 remove_diacritics 2')"
+            )
+        )
+        connection.execute(
+            text(f"INSERT INTO {service.TITLE_FTS}({service.TITLE_FTS}) VALUES ('rebuild')")
+        )
+    try:
+        with engine.connect() as connection:
+            assert service.TITLE_FTS in service._sqlite_schema(connection)
+        assert [_pages(api, 3, **params) for params in asked] == without
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP TABLE {service.TITLE_FTS}"))
 
 
 def test_the_documents_are_the_hits_as_pydantic_writes_them(api: TestClient, mode: str):
