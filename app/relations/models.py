@@ -59,7 +59,17 @@ class RelationItem(SQLModel, table=True):
         ),
         # The timeline in date order (its keyset), and one type of item in date order (the
         # dossier's latest engagements and statements, a timeline filtered by type).
-        Index("ix_relation_item_a_b_date_first_type_id", "a", "b", "date_first", "type", "id"),
+        # `span_last` last: a `date_from` filter skips the items ending before it in the
+        # index, without reading their rows.
+        Index(
+            "ix_relation_item_a_b_date_first_type_id_span_last",
+            "a",
+            "b",
+            "date_first",
+            "type",
+            "id",
+            "span_last",
+        ),
         Index("ix_relation_item_a_b_type_date_first_id", "a", "b", "type", "date_first", "id"),
     )
 

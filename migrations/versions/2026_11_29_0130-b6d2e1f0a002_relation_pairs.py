@@ -52,8 +52,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("relation_item", schema=None) as batch_op:
         batch_op.create_index(
-            op.f("ix_relation_item_a_b_date_first_type_id"),
-            ["a", "b", "date_first", "type", "id"],
+            op.f("ix_relation_item_a_b_date_first_type_id_span_last"),
+            ["a", "b", "date_first", "type", "id", "span_last"],
             unique=False,
         )
         batch_op.create_index(
@@ -75,7 +75,7 @@ def downgrade() -> None:
     with op.batch_alter_table("relation_item", schema=None) as batch_op:
         batch_op.drop_index(op.f("ix_relation_item_type_resource_id_id_a_b"))
         batch_op.drop_index(op.f("ix_relation_item_a_b_type_date_first_id"))
-        batch_op.drop_index(op.f("ix_relation_item_a_b_date_first_type_id"))
+        batch_op.drop_index(op.f("ix_relation_item_a_b_date_first_type_id_span_last"))
 
     op.drop_table("relation_item")
     op.drop_table("relation_facet")
