@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = "b6d2e1f0a002"
 down_revision: str | None = "a5c1d0c0e001"
 branch_labels: str | Sequence[str] | None = None
