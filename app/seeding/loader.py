@@ -14,9 +14,10 @@ from sqlalchemy import Connection, Engine, select, text
 
 from app.countries.models import CountryCreate
 from app.revision import bump_revision
+from app.seeding import bulk
 from app.seeding.bundle import SECTION_KINDS, Bundle
-from app.seeding.derived import refresh_derived
 from app.seeding.checks import SourceTexts, citation_problem, fold_whitespace, references, walk
+from app.seeding.derived import refresh_derived
 from app.seeding.errors import SeedError, SeedFailed
 from app.seeding.rows import Rows, build_rows, new_rows
 from app.seeding.sync import SyncReport, sync_all
@@ -296,12 +297,19 @@ def _check_model(
 
 def country_rows(connection: Connection, files: list[ParsedFile]) -> list[dict[str, Any]]:
     """Every ISO 3166-1 country; Wikidata ids from the bundles, else as already stored."""
+    given: dict[str, str | None] = {
+        code: wikidata for f in files for code, (wikidata, _) in f.countries.items()
+    }
+    return country_rows_for(connection, given)
+
+
+def country_rows_for(connection: Connection, given: dict[str, str | None]) -> list[dict[str, Any]]:
+    """Every ISO 3166-1 country; Wikidata ids from `given`, else as already stored."""
     from app.countries.models import Country
 
     table = Country.__table__  # type: ignore[attr-defined]
     query = select(table.c.code, table.c.wikidata)
-    stored: dict[str, str | None] = dict(connection.execute(query).all())
-    given = {code: wikidata for f in files for code, (wikidata, _) in f.countries.items()}
+    stored: dict[str, str | None] = dict(connection.execute(query).all())  # type: ignore[arg-type]
     return [
         {
             "code": country.alpha_2,
@@ -366,16 +374,39 @@ def begin_writing(connection: Connection) -> Iterator[None]:
 def seed(
     engine: Engine, paths: Iterable[Path], on_progress: Callable[[str], None] | None = None
 ) -> SyncReport:
-    """Loads the bundles in one transaction; on any error nothing is written."""
+    """Loads the bundles in one transaction; on any error nothing is written.
+
+    Into a database whose record tables are all empty, the bundles are streamed straight
+    into the tables (`app.seeding.bulk`); otherwise each table is brought to the wanted rows
+    by a diff (`sync_all`), which also removes what the bundles no longer state.
+    """
+    paths = list(paths)
     with engine.connect() as connection, begin_writing(connection):
-        files = read_and_check(list(paths), connection)
-        rows = collect_rows(files)
-        rows["country"] = country_rows(connection, files)
-        report = sync_all(connection, rows)
-        rewritten = refresh_derived(connection, report)
+        report = _bulk_load(connection, paths)
+        if report is None:
+            files = read_and_check(paths, connection)
+            rows = collect_rows(files)
+            rows["country"] = country_rows(connection, files)
+            report = sync_all(connection, rows)
+        # After a bulk load every derived table is rebuilt whole (its report names no
+        # touched record).
+        rewritten = refresh_derived(connection, report if report.diffed else None)
         if report.total or rewritten:
             bump_revision(connection)
         return report
+
+
+def _bulk_load(connection: Connection, paths: list[Path]) -> SyncReport | None:
+    """The report of a bulk load, or None when it does not apply (rolled back, if begun)."""
+    if not bulk.applicable(connection):
+        return None
+    try:
+        with connection.begin_nested():
+            report = bulk.load(connection, paths)
+    except bulk.CannotStream:
+        return None
+    report.diffed = False
+    return report
 
 
 def validate(paths: Iterable[Path], engine: Engine | None = None) -> int:

@@ -46,6 +46,8 @@ class TableChanges:
 @dataclass
 class SyncReport:
     tables: dict[str, TableChanges] = field(default_factory=dict)
+    # False after a bulk load (`app.seeding.bulk`), whose changes name no touched record.
+    diffed: bool = True
 
     @property
     def total(self) -> int:
