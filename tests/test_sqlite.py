@@ -51,13 +51,15 @@ def query_plan(
     [
         ({}, "ix_event_start_first_id"),
         ({"sort": "start"}, "ix_event_start_first_id"),
-        ({"country": ["RU", "FR"]}, "ix_event_country_country_start_first_event_id"),
+        ({"country": ["RU", "FR"]}, "ix_relation_item_a_b_type_date_first_id"),
+        ({"country": ["RU", "FR", "DE"]}, "ix_relation_item_a_b_type_date_first_id"),
+        ({"country": ["FR"]}, "ix_event_country_country_start_first_event_id"),
         (
             {"country": ["FR"], "kind": ["official_visit"]},
             "ix_event_country_country_start_first_event_id",
         ),
     ],
-    ids=["newest", "oldest", "pair", "country-and-kind"],
+    ids=["newest", "oldest", "pair", "three-countries", "country", "country-and-kind"],
 )
 def test_hot_event_lists_read_an_index_in_order(
     seeded_engine: Engine, params: dict, index: str, monkeypatch: pytest.MonkeyPatch

@@ -67,6 +67,12 @@ class EventQuery(ListQuery, DateRange):
         default=[], description="Repeatable: count the matching items by this field (see `facets`)."
     )
 
+    @model_validator(mode="after")
+    def _distinct_countries(self) -> "EventQuery":
+        # `country=RU&country=rus` asks for one country (its events), not for a pair.
+        self.country = list(dict.fromkeys(self.country))
+        return self
+
 
 class ParticipantPublic(BaseModel):
     person: Named

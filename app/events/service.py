@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import partial
 from typing import Any
 
@@ -86,17 +87,17 @@ DRIVEN_KEYSETS = {
 }
 
 
-def event_filters(query: EventQuery) -> tuple[str | None, list[Fragment]]:
-    """The query's filters as SQL fragments, and the country whose rows of `event_country`
-    drive the list (the first `country`), if any.
+def event_filters(query: EventQuery, *, driven: int = 1) -> list[Fragment]:
+    """The query's filters as SQL fragments, but for its first `driven` countries, which the
+    table that drives the list already selects.
 
     The fragments' text depends only on which filters are used (their values are
     parameters), so a statement made of them is compiled once per shape; `{id}` is the
-    event id expression, which lets a list driven by `event_country` skip the event table
+    event id expression, which lets a list driven by another table skip the event table
     when no filter reads its columns.
     """
     fragments: list[Fragment] = []
-    for index, country in enumerate(query.country[1:], start=1):
+    for index, country in enumerate(query.country[driven:], start=driven):
         # Checked per candidate through the primary key, not by listing the country's events.
         fragments.append(
             Fragment(
@@ -161,7 +162,7 @@ def event_filters(query: EventQuery) -> tuple[str | None, list[Fragment]]:
                 True,
             )
         )
-    return (query.country[0] if query.country else None), fragments
+    return fragments
 
 
 def _bound(fragment: Fragment, id_expression: str) -> TextClause:
@@ -175,27 +176,47 @@ def _bound(fragment: Fragment, id_expression: str) -> TextClause:
 
 def filtered(query: EventQuery) -> Select[Any]:
     """Every event matching the query's filters, unordered."""
-    driving_country, fragments = event_filters(query)
+    fragments = event_filters(query)
     statement_ = select(event)
-    if driving_country is not None:
+    if query.country:
         statement_ = statement_.join(
-            driving, (driving.c.event_id == event.c.id) & (driving.c.country == driving_country)
+            driving, (driving.c.event_id == event.c.id) & (driving.c.country == query.country[0])
         )
     return statement_.where(*(_bound(fragment, "event.id") for fragment in fragments))
 
 
-def _page_sql(driven: bool, fragments: list[Fragment], *, descending: bool, after: bool) -> str:
+class Driver(StrEnum):
+    """The table a page of events is read from, in date order, through one of its indexes."""
+
+    EVENT = "event"  # no country: the event table itself (`ix_event_start_first_id`)
+    COUNTRY = "country"  # a country's rows of `event_country`, with the events' dates
+    PAIR = "pair"  # two countries: the pair's event rows of `relation_item` (exactly theirs)
+
+
+DRIVERS = {
+    # The event id expression, the two key columns, the tables and their condition.
+    Driver.EVENT: ("event.id", ("event.start_first", "event.id"), "event", ""),
+    Driver.COUNTRY: (
+        "driving.event_id",
+        ("driving.start_first", "driving.event_id"),
+        "event_country AS driving",
+        "driving.country = :country_0",
+    ),
+    Driver.PAIR: (
+        "driving.id",
+        ("driving.date_first", "driving.id"),
+        "relation_item AS driving",
+        "driving.a = :pair_a AND driving.b = :pair_b AND driving.type = 'event'",
+    ),
+}
+
+
+def _page_sql(driver: Driver, fragments: list[Fragment], *, descending: bool, after: bool) -> str:
     """The SQL of a page of event documents for a query of this shape."""
-    needs_row = any(fragment.needs_row for fragment in fragments)
-    if driven:
-        id_expression, keys = "driving.event_id", ("driving.start_first", "driving.event_id")
-        tables = "event_country AS driving" + (
-            " JOIN event ON event.id = driving.event_id" if needs_row else ""
-        )
-        where = ["driving.country = :country_0"]
-    else:
-        id_expression, keys = "event.id", ("event.start_first", "event.id")
-        tables, where = "event", []
+    id_expression, keys, tables, condition = DRIVERS[driver]
+    if driver is not Driver.EVENT and any(fragment.needs_row for fragment in fragments):
+        tables += f" JOIN event ON event.id = {id_expression}"
+    where = [condition] if condition else []
     where += [fragment.sql.format(id=id_expression) for fragment in fragments]
     if after:
         where.append(f"({keys[0]}, {keys[1]}) {'<' if descending else '>'} (:after_0, :after_1)")
@@ -341,12 +362,22 @@ class EventListing(Listing[EventQuery, EventPublic]):
     def page_documents(
         self, connection: Connection, *, query: EventQuery, after: list[Any] | None, limit: int
     ) -> tuple[list[str], list[Any] | None]:
-        """A page of ready documents, in one statement run through the driver."""
-        driving_country, fragments = event_filters(query)
+        """A page of ready documents, in one statement run through the driver.
+
+        Two countries or more are read from the pair's rows of `relation_item` (one row per
+        event of both, in date order: no row read is thrown away, however many other events
+        either country has); one country from its rows of `event_country`."""
         keyset = self.keyset(query)
         params: dict[str, Any] = {"limit": limit + 1}
-        if driving_country is not None:
-            params["country_0"] = driving_country
+        if len(query.country) >= 2:
+            driver = Driver.PAIR
+            params["pair_a"], params["pair_b"] = sorted(query.country[:2])
+        elif query.country:
+            driver = Driver.COUNTRY
+            params["country_0"] = query.country[0]
+        else:
+            driver = Driver.EVENT
+        fragments = event_filters(query, driven=2 if driver is Driver.PAIR else 1)
         for fragment in fragments:
             params.update(fragment.params)
         if after is not None:
@@ -354,7 +385,7 @@ class EventListing(Listing[EventQuery, EventPublic]):
                 {f"after_{i}": value for i, value in enumerate(keyset.typed_values(after))}
             )
         shape = (
-            driving_country is not None,
+            driver,
             tuple(fragment.sql for fragment in fragments),
             keyset.descending,
             after is not None,
@@ -364,7 +395,7 @@ class EventListing(Listing[EventQuery, EventPublic]):
             ("events page", shape),
             partial(
                 _page_sql,
-                driving_country is not None,
+                driver,
                 fragments,
                 descending=keyset.descending,
                 after=after is not None,
