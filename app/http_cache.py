@@ -27,8 +27,11 @@ def build_id() -> str:
 
 
 def make_etag(revision: int, request: Request, representation: str) -> str:
-    key = f"{build_id()}|{revision}|{representation}|{request.url.path}?{request.url.query}"
-    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+    # The raw path and query string: `request.url` would build a whole URL object.
+    scope = request.scope
+    path, query = scope.get("raw_path") or scope["path"].encode(), scope["query_string"]
+    key = f"{build_id()}|{revision}|{representation}|".encode() + path + b"?" + query
+    return '"' + hashlib.sha256(key).hexdigest()[:32] + '"'
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
