@@ -4,7 +4,8 @@ A document holds a record's title and, as body, its descriptive text and the exc
 cite it, so that a search finds a record by the words of its source too.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, delete, func, insert, literal, select
@@ -22,6 +23,7 @@ document = SearchDocument.__table__  # type: ignore[attr-defined]
 citation = Citation.__table__  # type: ignore[attr-defined]
 position = Position.__table__  # type: ignore[attr-defined]
 CHUNK = 500
+FTS_TABLE = "search_fts"  # SQLite: the FTS5 index of the documents (the search migration)
 SEARCHABLE = {kind.value for kind in SearchType}
 
 
@@ -126,16 +128,47 @@ def _build(connection: Connection) -> int:
     documents in the same order (kinds in turn, ids in code-point order), so the same
     `doc_id`s as the chunked rewrite."""
     written = 0
-    for kind in SearchType:
-        key = _table(kind).c.id
-        if connection.dialect.name == "postgresql":
-            key = key.collate("C")  # the order of Python's `sorted`, whatever the locale
-        query = _documents(kind, None).order_by(key)
-        result = connection.execute(
-            insert(document).from_select(["type", "id", "title", "body"], query)
-        )
-        written += max(result.rowcount, 0)
+    with _one_fts_build(connection):
+        for kind in SearchType:
+            written += _build_kind(connection, kind)
     return written
+
+
+def _build_kind(connection: Connection, kind: SearchType) -> int:
+    key = _table(kind).c.id
+    if connection.dialect.name == "postgresql":
+        key = key.collate("C")  # the order of Python's `sorted`, whatever the locale
+    query = _documents(kind, None).order_by(key)
+    statement = insert(document).from_select(["type", "id", "title", "body"], query)
+    return max(connection.execute(statement).rowcount, 0)
+
+
+@contextmanager
+def _one_fts_build(connection: Connection) -> Iterator[None]:
+    """SQLite: while an empty document table is filled, the triggers that add each document
+    to the FTS5 index (the search migration's) are set aside, and the index is then built
+    once from the documents (FTS5 'rebuild'): the same index, a third faster. All inside
+    the caller's transaction; the triggers come back as they were, even on an error."""
+    if connection.dialect.name != "sqlite" or not _has_fts(connection):
+        yield
+        return
+    triggers = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+        "AND tbl_name = 'search_document' ORDER BY name"
+    ).all()
+    for name, _ in triggers:
+        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    try:
+        yield
+        connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    finally:
+        for _, sql in triggers:
+            connection.exec_driver_sql(sql)
+
+
+def _has_fts(connection: Connection) -> bool:
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return connection.exec_driver_sql(query, (FTS_TABLE,)).first() is not None
 
 
 def all_records(connection: Connection) -> AllRecords:

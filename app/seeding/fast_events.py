@@ -104,7 +104,12 @@ _QUANTITY_FIELDS = frozenset(Quantity.model_fields)
 _PARTICIPANT_FIELDS = frozenset(ParticipantCreate.model_fields)
 _CITATION_FIELDS = frozenset(CitationCreate.model_fields)
 _OUTCOME_FIELDS = frozenset(EventOutcomes.model_fields)
-_DATES: dict[str, PartialDate | None] = {}
+_DATES: dict[str, tuple[PartialDate, str] | None] = {}  # with the precision's value
+_HELD = EventStatus.HELD.value
+_EXACT = Qualifier.EXACT.value
+_PARTICIPANT = Role.PARTICIPANT.value
+# Slugs seen valid (people, places, topics: a bulk load names the same few over and over).
+_SLUGS: set[str] = set()
 _COUNTRIES: dict[str, str | None] = {}
 
 
@@ -143,6 +148,19 @@ def is_slug(value: str) -> bool:
 
 
 def _slug(value: Any) -> str:
+    if type(value) is not str:
+        raise _NotPlain
+    if value in _SLUGS:
+        return value
+    if len(value) > 200 or not is_slug(value):
+        raise _NotPlain
+    if len(_SLUGS) < 100_000:
+        _SLUGS.add(value)
+    return value
+
+
+def _id(value: Any) -> str:
+    """`_slug` of an event's own id, which is not remembered (each is new)."""
     if type(value) is not str or len(value) > 200 or not is_slug(value):
         raise _NotPlain
     return value
@@ -158,19 +176,20 @@ def _text(value: Any) -> str | None:
     return value
 
 
-def _date(value: Any) -> PartialDate:
+def _date(value: Any) -> tuple[PartialDate, str]:
     """`PartialDate.parse` of a string, remembered (a bulk load repeats few dates)."""
     if type(value) is not str:
         raise _NotPlain
     if value not in _DATES:
         try:
-            _DATES[value] = PartialDate.parse(value)
+            parsed = PartialDate.parse(value)
+            _DATES[value] = (parsed, parsed.precision.value)
         except ValueError:
             _DATES[value] = None
-    parsed = _DATES[value]
-    if parsed is None:
+    found = _DATES[value]
+    if found is None:
         raise _NotPlain
-    return parsed
+    return found
 
 
 def _country(value: Any) -> str:
@@ -215,7 +234,7 @@ def _quantity(value: Any) -> tuple[float | None, str | None, str | None, str | N
         raise _NotPlain from None
     if not math.isfinite(number):
         raise _NotPlain
-    qualifier = _member(value.get("qualifier", Qualifier.EXACT.value), _QUALIFIERS)
+    qualifier = _member(value.get("qualifier", _EXACT), _QUALIFIERS)
     return number, unit, qualifier, _text(value.get("text"))
 
 
@@ -234,7 +253,7 @@ def _outcomes(value: Any) -> dict[str, object] | None:
 def _participant(value: Any) -> tuple[str, str]:
     if type(value) is not dict or not value.keys() <= _PARTICIPANT_FIELDS:
         raise _NotPlain
-    role = _member(value.get("role", Role.PARTICIPANT.value), _ROLES)
+    role = _member(value.get("role", _PARTICIPANT), _ROLES)
     return _slug(value.get("person")), role
 
 
@@ -255,13 +274,13 @@ def _event(item: Any) -> FastEvent:
     if type(item) is not dict or not item.keys() <= _FIELDS or not item.keys() >= _REQUIRED:
         raise _NotPlain
     get = item.get
-    event_id = _slug(item["id"])
+    event_id = _id(item["id"])
     title = item["title"]
     if type(title) is not str or not title:
         raise _NotPlain
-    start = _date(item["start"])
+    start, start_precision = _date(item["start"])
     end_value = get("end")
-    end = None if end_value is None else _date(end_value)
+    end, end_precision = (None, None) if end_value is None else _date(end_value)
     host = get("host_country")
     host_country = None if host is None else _country(host)
     countries = [_country(code) for code in _list(item["countries"])]
@@ -283,15 +302,15 @@ def _event(item: Any) -> FastEvent:
     row = [
         event_id,
         _member(item["kind"], _KINDS),
-        _member(get("status", EventStatus.HELD.value), _STATUSES),
+        _member(get("status", _HELD), _STATUSES),
         title,
         start.first,
         start.last,
-        start.precision.value,
+        start_precision,
         _text(get("start_text")),
         end.first if end else None,
         end.last if end else None,
-        end.precision.value if end else None,
+        end_precision,
         _text(get("end_text")),
         place,
         host_country,
