@@ -1,0 +1,17 @@
+"""What every part of the harness shares: the paths of a run and its log line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent
+ROOT = BENCH.parent
+OUT = BENCH / "out"
+LOGS = OUT / "logs"
+BIN = Path(sys.executable).parent  # the project's .venv/bin
+
+
+def log(message: str) -> None:
+    print(f"[bench {dt.datetime.now():%H:%M:%S}] {message}", flush=True)
