@@ -28,7 +28,11 @@ def test_the_database_folder_is_created(tmp_path: Path):
 
 
 def query_plan(
-    engine: Engine, query: EventQuery, monkeypatch: pytest.MonkeyPatch, *, cursor: list | None = None
+    engine: Engine,
+    query: EventQuery,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    cursor: list | None = None,
 ) -> str:
     """SQLite's plan for the statement the API runs for a page of the events list."""
     ran: list[tuple[str, Any]] = []

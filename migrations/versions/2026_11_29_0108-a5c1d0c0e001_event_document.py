@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = "a5c1d0c0e001"
 down_revision: str | None = "11ec047c2bab"
 branch_labels: str | Sequence[str] | None = None
