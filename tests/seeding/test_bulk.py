@@ -323,3 +323,29 @@ def test_a_foreign_key_violation_cannot_be_committed(
         bulk.writing_rows(connection),
     ):
         connection.execute(insert(event).values(event_id="nope", topic_id="nope"))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"events": {"a": "x\ty"}}',
+        '{"a": 1,}',
+        "{'a': 1}",
+        '{"a": 1, "a": 2}',
+        '{"a": [1e400, -0, NaN, 123456789012345678901234567890, 0.1e1, 1E2]}',
+        '{"a": "\\ud800"}',
+        '{"a": "\\u00e9t\\u00e9"}',
+        '{"a": "\x00"}',
+        "[1] x",
+    ],
+)
+def test_a_line_is_read_as_json_loads_reads_it(line: str) -> None:
+    try:
+        expected: Any = json.loads(line)
+    except ValueError as exc:
+        expected = str(exc)
+    try:
+        read: Any = bulk._json_line(line)
+    except ValueError as exc:
+        read = str(exc)
+    assert repr(read) == repr(expected)
