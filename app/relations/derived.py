@@ -6,6 +6,8 @@ rewrites the items of those records, then recounts the facets of the pairs they 
 (before or after the change). The loader calls this through `app/seeding/derived.py`.
 """
 
+import collections
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -236,41 +238,6 @@ def _items(type_: TimelineType, ids: list[str] | None) -> Select[Any]:
 # -- the facets of pairs, counted from relation_item
 
 
-def _counted(name: str, source: Select[Any]) -> Select[Any]:
-    """Rows of `relation_facet` named `name` from `source` (a, b, key, item_id, date_first):
-    per (a, b, key) the number of items and the ids of the latest `EVIDENCE`, oldest first,
-    joined by spaces. The evidence is assembled by rank, one column a position, so it is the
-    same on every engine (no reliance on the order a string aggregate happens to see)."""
-    rows = source.subquery("counted")
-    partition = (rows.c.a, rows.c.b, rows.c.key)
-    ranked = select(
-        rows.c.a,
-        rows.c.b,
-        rows.c.key,
-        rows.c.item_id,
-        func.row_number()
-        .over(partition_by=partition, order_by=(rows.c.date_first.desc(), rows.c.item_id.desc()))
-        .label("rank"),
-        func.count().over(partition_by=partition).label("number"),
-    ).subquery("ranked")
-    evidence: ColumnElement[str] = literal("", String)
-    for rank in range(EVIDENCE, 0, -1):
-        id_ = func.max(case((ranked.c.rank == rank, ranked.c.item_id)))
-        evidence = evidence + func.coalesce(id_ + " ", "")
-    return (
-        select(
-            ranked.c.a,
-            ranked.c.b,
-            literal(name, String),
-            ranked.c.key,
-            func.max(ranked.c.number),
-            func.rtrim(evidence),
-        )
-        .where(ranked.c.rank <= EVIDENCE)
-        .group_by(ranked.c.a, ranked.c.b, ranked.c.key)
-    )
-
-
 def _of_pair(pair: Pair | None) -> list[ColumnElement[bool]]:
     return [] if pair is None else [item.c.a == pair[0], item.c.b == pair[1]]
 
@@ -284,17 +251,15 @@ def _events(pair: Pair | None) -> list[ColumnElement[bool]]:
     return [item.c.type == TimelineType.EVENT.value, *_of_pair(pair)]
 
 
-def _facet_selects(pair: Pair | None) -> dict[Facet, Select[Any]]:
-    """Per facet, the select of its source rows (a, b, key, item_id, date_first), for one
-    pair or, with `pair` None, every pair."""
+def _facet_selects(pair: Pair | None) -> list[tuple[tuple[Facet, ...], Select[Any]]]:
+    """The facets counted in each pass, and the select of the pass's rows (a, b, item_id,
+    date_first, then one key per facet), for one pair or, with `pair` None, every pair."""
     engaged = [*_events(pair), item.c.engaged == true()]
     statements = [item.c.type == TimelineType.STATEMENT.value, *_of_pair(pair)]
     year = cast(cast(extract("year", item.c.date_first), Integer), String)
 
-    def of_items(key: ColumnElement[Any], *where: ColumnElement[bool]) -> Select[Any]:
-        return select(
-            item.c.a, item.c.b, key.label("key"), item.c.id.label("item_id"), item.c.date_first
-        ).where(*where)
+    def of_items(*keys: ColumnElement[Any]) -> Select[Any]:
+        return select(item.c.a, item.c.b, item.c.id, item.c.date_first, *keys)
 
     pair_a, pair_b = _ordered(figure.c.country, figure.c.partner)
     claims = (
@@ -318,29 +283,85 @@ def _facet_selects(pair: Pair | None) -> dict[Facet, Select[Any]]:
             *_of_pair(pair),
         )
     )
-    return {
-        Facet.YEAR: of_items(year, *engaged),
-        Facet.KIND: of_items(item.c.kind, *engaged),
-        Facet.ENGAGEMENT: of_items(literal("", String), *engaged),
-        Facet.TOPIC_EVENT: of_items(
-            event_topic.c.topic_id, *_events(pair), item.c.held == true()
-        ).join(event_topic, event_topic.c.event_id == item.c.resource_id),
-        Facet.TOPIC_STATEMENT: of_items(statement_topic.c.topic_id, *statements).join(
-            statement_topic, statement_topic.c.statement_id == item.c.resource_id
+    return [
+        (
+            (Facet.YEAR, Facet.KIND, Facet.ENGAGEMENT),
+            of_items(year, item.c.kind, literal("", String)).where(*engaged),
         ),
-        Facet.STATEMENT: of_items(literal("", String), *statements),
-        Facet.CLAIM: claims,
-    }
+        (
+            (Facet.TOPIC_EVENT,),
+            of_items(event_topic.c.topic_id)
+            .join(event_topic, event_topic.c.event_id == item.c.resource_id)
+            .where(*_events(pair), item.c.held == true()),
+        ),
+        (
+            (Facet.TOPIC_STATEMENT,),
+            of_items(statement_topic.c.topic_id)
+            .join(statement_topic, statement_topic.c.statement_id == item.c.resource_id)
+            .where(*statements),
+        ),
+        ((Facet.STATEMENT,), of_items(literal("", String)).where(*statements)),
+        ((Facet.CLAIM,), claims),
+    ]
+
+
+def _counted_rows(
+    connection: Connection, names: tuple[Facet, ...], source: Select[Any], *, every_pair: bool
+) -> Iterator[dict[str, Any]]:
+    """Rows of `relation_facet` for the facets `names` from `source` (a, b, item_id,
+    date_first, a key per name): per (a, b, facet, key) the number of items and the ids of
+    the latest `EVIDENCE`, oldest first, joined by spaces.
+
+    The database orders the rows by pair then date; Python walks them once, keeping each
+    bucket's last ids. SQL window functions ranking every row cost SQLite several times the
+    whole pass, and a string aggregate's order is not guaranteed."""
+    rows = source.subquery("counted")
+    columns = list(rows.c)
+    # For every pair, ordered by an expression no index serves: SQLite would otherwise walk
+    # the timeline index and fetch each row from the table, slower than a scan and a sort.
+    first = columns[0] + "" if every_pair else columns[0]
+    ordered = select(*columns[:3], *columns[4:]).order_by(first, columns[1], columns[3], columns[2])
+    facet_names = [name.value for name in names]
+    pair_: tuple[str, str] | None = None
+    buckets: dict[tuple[str, str], list[Any]] = {}
+
+    def flush() -> Iterator[dict[str, Any]]:
+        assert pair_ is not None
+        for (name, key), (count, latest) in buckets.items():
+            yield {
+                "a": pair_[0],
+                "b": pair_[1],
+                "facet": name,
+                "key": key,
+                "count": count,
+                "evidence": " ".join(latest),
+            }
+        buckets.clear()
+
+    for batch in connection.execute(ordered).partitions(20_000):
+        for a, b, item_id, *keys in batch:
+            if (a, b) != pair_:
+                if pair_ is not None:
+                    yield from flush()
+                pair_ = (a, b)
+            for name, key in zip(facet_names, keys, strict=True):
+                bucket = buckets.get((name, key))
+                if bucket is None:
+                    bucket = buckets[(name, key)] = [0, collections.deque(maxlen=EVIDENCE)]
+                bucket[0] += 1
+                bucket[1].append(item_id)
+    if pair_ is not None:
+        yield from flush()
 
 
 def _count_facets(connection: Connection, pair: Pair | None) -> int:
-    """Writes the facets of `pair` (None: of every pair), set-based; its old rows must be
-    gone."""
+    """Writes the facets of `pair` (None: of every pair); its old rows must be gone."""
     written = 0
-    for name, source in _facet_selects(pair).items():
-        written += connection.execute(
-            insert(facet).from_select(FACET_COLUMNS, _counted(name.value, source))
-        ).rowcount
+    for names, source in _facet_selects(pair):
+        rows = _counted_rows(connection, names, source, every_pair=pair is None)
+        while batch := list(itertools.islice(rows, 10_000)):
+            connection.execute(insert(facet), batch)
+            written += len(batch)
     # A topic's total, by which the dossier ranks topics (its parts hold the evidence).
     parts = select(
         facet.c.a,
