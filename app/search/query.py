@@ -51,16 +51,12 @@ def fts5_not_in_title(terms: list[Term]) -> str:
     return f"({match}) NOT ({{title}} : ({match}))"
 
 
-def tsquery(terms: list[Term], *, weight: str = "") -> str:
-    """A PostgreSQL to_tsquery expression: phrases with <->, prefixes with :*.
-
-    `weight` ("A": the title, as the index weighs it) restricts every word to that weight.
-    """
+def tsquery(terms: list[Term]) -> str:
+    """A PostgreSQL to_tsquery expression: phrases with <->, prefixes with :*."""
     parts = []
     for term in terms:
-        words = []
-        for i, word in enumerate(term.words):
-            label = ("*" if term.prefix and i == len(term.words) - 1 else "") + weight
-            words.append(f"'{word}'" + (f":{label}" if label else ""))
+        words = [f"'{w}'" for w in term.words]
+        if term.prefix:
+            words[-1] += ":*"
         parts.append("(" + " <-> ".join(words) + ")")
     return " & ".join(parts)

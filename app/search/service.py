@@ -24,7 +24,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+# Registers PostgreSQL's full-text functions with `func` before _VECTOR below is built at
+# import time: a func.to_tsvector made before that import does not compile for PostgreSQL.
+import sqlalchemy.dialects.postgresql  # noqa: F401
 from sqlalchemy import (
+    Boolean,
+    ColumnElement,
     Connection,
     Float,
     Select,
@@ -369,16 +374,19 @@ _VECTOR = func.setweight(
 _HEADLINE_OPTIONS = f"StartSel={MARKS[0]}, StopSel={MARKS[1]}, MaxWords=24, MinWords=8"
 
 
-def _tsquery(terms: list[Term], *, weight: str = "", name: str = "terms") -> Any:
-    return func.to_tsquery(
-        literal_column("'english'"), bindparam(name, tsquery(terms, weight=weight))
-    )
+def _tsquery(terms: list[Term]) -> Any:
+    return func.to_tsquery(literal_column("'english'"), bindparam("terms", tsquery(terms)))
+
+
+def _at(vector: Any, terms: list[Term]) -> ColumnElement[bool]:
+    """`vector @@ to_tsquery(terms)`, typed as a boolean (so that it can be negated)."""
+    return vector.op("@@", return_type=Boolean)(_tsquery(terms))  # type: ignore[no-any-return]
 
 
 def _postgres_hits(query: SearchQuery) -> Select[Any]:
     """Every hit of the query: a GIN index scan."""
     statement = select(document.c.doc_id, document.c.type, document.c.id).where(
-        _VECTOR.op("@@")(_tsquery(parse(query.q)))
+        _at(_VECTOR, parse(query.q))
     )
     if query.type:
         statement = statement.where(document.c.type.in_(_types(query)))
@@ -386,12 +394,7 @@ def _postgres_hits(query: SearchQuery) -> Select[Any]:
 
 
 def _postgres_is_small(connection: Connection, terms: list[Term]) -> bool:
-    some = (
-        select(document.c.doc_id)
-        .where(_VECTOR.op("@@")(_tsquery(terms)))
-        .limit(RANKED_AT_MOST + 1)
-        .subquery()
-    )
+    some = select(document.c.doc_id).where(_at(_VECTOR, terms)).limit(RANKED_AT_MOST + 1).subquery()
     return int(connection.execute(select(func.count()).select_from(some)).scalar_one()) <= (
         RANKED_AT_MOST
     )
@@ -422,8 +425,12 @@ def _postgres_page(
     connection: Connection, query: SearchQuery, after: Key | None, limit: int
 ) -> tuple[list[Row], list[Any] | None]:
     terms = parse(query.q)
-    matches = _VECTOR.op("@@")(_tsquery(terms))
-    in_title = _VECTOR.op("@@")(_tsquery(terms, weight="A", name="title_terms"))
+    matches = _at(_VECTOR, terms)
+    # The title's own tsvector, not the weighted one restricted to weight A: parsing a title
+    # costs little next to parsing a body, and a GIN index on it (ix_search_document_title_tsv,
+    # not yet created by the migrations) finds the title tier without visiting the documents
+    # that hold the terms in their body only.
+    in_title = _at(func.to_tsvector(literal_column("'english'"), document.c.title), terms)
     of_types = document.c.type.in_(_types(query)) if query.type else true()
     if _postgres_is_small(connection, terms):
         # Negated, so that lower is better; ts_rank is a float4, and as float8 it survives
@@ -460,7 +467,8 @@ def _postgres_page(
             continue
         statement = (
             select(document.c.doc_id, document.c.type, document.c.id, document.c.title)
-            .where(matches, in_title if tier == TITLE_TIER else ~in_title, of_types)
+            # A title match is a match: the title tier needs no test of the whole vector.
+            .where(in_title if tier == TITLE_TIER else matches & ~in_title, of_types)
             .order_by(document.c.doc_id.desc())
             .limit(limit + 1 - len(rows))
         )

@@ -2,6 +2,8 @@
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 from fastapi.testclient import TestClient
@@ -288,3 +290,18 @@ def test_the_documents_are_the_hits_as_pydantic_writes_them(api: TestClient, mod
             assert [json.loads(d) for d in documents[0]] == [
                 json.loads(h.model_dump_json()) for h in hits_
             ]
+
+
+def test_the_postgres_sql_compiles_when_search_is_imported_first():
+    """The tsvector expression is built at import: in a fresh process that imports search
+    before any PostgreSQL engine exists, it must still compile for PostgreSQL."""
+    code = (
+        "from app.search import service\n"
+        "from app.search.schemas import SearchQuery\n"
+        "from sqlalchemy.dialects import postgresql\n"
+        "statement = service._postgres_hits(SearchQuery(q='Libya'))\n"
+        "print(statement.compile(dialect=postgresql.dialect()))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "to_tsvector" in done.stdout
