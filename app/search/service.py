@@ -9,9 +9,17 @@ within a tier, by relevance when the query is small, otherwise newest document f
   words weigh five times body words), ts_rank on PostgreSQL. Ranking them all costs a bounded
   amount. The per-term bound exists because FTS5's bm25() counts every record of each term
   for its IDF, even when the terms together match few.
-- A *large* query is walked in index order: FTS5 yields matches by rowid (the GIN index
-  and the primary key on PostgreSQL), so a page of the newest matches of a tier stops after
+- A *large* query is walked in index order: FTS5 yields matches by rowid (on PostgreSQL,
+  the primary key walked backwards), so a page of the newest matches of a tier stops after
   `limit` rows. Its hits score 1 (title tier) or 0: relevance is not computed one by one.
+  Snippets and headlines are made for the page's hits only.
+
+Optional objects make the walk cheaper where they exist (SQLite; looked up per request):
+`search_title_fts`, an FTS5 index of the titles alone, finds the title tier without walking
+the documents that hold the terms in their body only; an index on search_document (type,
+doc_id) bounds a walk filtered by type. On PostgreSQL, whose walk re-parses every document
+it visits (the tsvector is an index expression, not a column), constant cost needs stored
+tsvector columns; until then a large query costs tens of milliseconds at 100,000 documents.
 
 The keyset is (tier, rank, doc_id descending), rank being minus the score. A cursor holds
 those three numbers; `doc_id` never repeats, and new documents get higher ids, so a cursor of
