@@ -51,13 +51,16 @@ def create_app() -> FastAPI:
         openapi_tags=TAGS,
         docs_url=None,
         redoc_url=None,
+        # FastAPI's native OpenTelemetry checks its providers on every request; the service
+        # has its own metrics (/metrics) and request logs (app/observability.py).
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_observability(app)
     app.add_middleware(BodyETagMiddleware)
     install_error_handlers(app)
     install_docs(app)
+    app.include_router(health_router)  # first: probes are asked often and must be cheap
     include_api(app)
-    app.include_router(health_router)
     return app
 
 
