@@ -1,12 +1,13 @@
 """Engine and sessions. SQLite gets foreign keys, WAL and a busy timeout on every connection."""
 
+import asyncio
+import contextvars
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from anyio import CapacityLimiter, to_thread
-from anyio.lowlevel import RunVar
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import create_engine
@@ -76,28 +77,24 @@ def _in_connection(work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
 
 
 async def run_in_connection(work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-    """Runs `work(connection, ...)` in a worker thread on a connection of its own.
+    """Runs `work(connection, ...)` in a database thread on a connection of its own.
 
     The connection is taken and given back inside that one thread call, so no request ever
     holds a pooled connection while it waits for a thread: the pool and the thread pool
-    cannot starve each other, however many requests arrive at once.
+    cannot starve each other, however many requests arrive at once (they queue for a
+    thread, in order). The request's context variables (its id, for logs) go along.
     """
-    return await to_thread.run_sync(
-        partial(_in_connection, work, *args, **kwargs), limiter=_database_threads()
-    )
+    loop = asyncio.get_running_loop()
+    call = partial(contextvars.copy_context().run, _in_connection, work, *args, **kwargs)
+    return await loop.run_in_executor(_database_threads(), call)
 
 
-# One limiter per event loop (asyncio primitives belong to the loop that made them).
-_DATABASE_THREADS: RunVar[CapacityLimiter] = RunVar("entente_database_threads")
-
-
-def _database_threads() -> CapacityLimiter:
+@lru_cache
+def _database_threads() -> ThreadPoolExecutor:
     # Few threads: on SQLite the work is mostly Python under the GIL, and forty threads taking
     # turns with the event loop starve it (requests waited seconds to be read); measured
     # here, 2 threads answer more requests/s than 1, 4 or 8 (see the README's settings).
-    try:
-        return _DATABASE_THREADS.get()
-    except LookupError:
-        limiter = CapacityLimiter(get_settings().database_threads)
-        _DATABASE_THREADS.set(limiter)
-        return limiter
+    # asyncio's executor hand-off costs the event loop less than anyio's worker threads.
+    return ThreadPoolExecutor(
+        max_workers=get_settings().database_threads, thread_name_prefix="entente-db"
+    )

@@ -71,9 +71,12 @@ async def detail_response(request: Request, fetch: Callable[[Connection], BaseMo
 
 
 def _next_link(request: Request, cursor: str) -> str:
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
-    params.append(("cursor", cursor))
-    return f'<{request.url.path}?{urlencode(params)}>; rel="next"'
+    """The request's own query string with the next `cursor` in place of any earlier one
+    (the other parameters kept as the client encoded them)."""
+    query = request.scope["query_string"].decode("latin-1")
+    params = [p for p in query.split("&") if p and p.split("=", 1)[0] != "cursor"]
+    params.append(urlencode({"cursor": cursor}))
+    return f'<{request.scope["path"]}?{"&".join(params)}>; rel="next"'
 
 
 async def list_response(

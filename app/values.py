@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any
 
 import pycountry
@@ -121,6 +122,7 @@ def partial_date_columns(prefix: str, value: PartialDate | None) -> dict[str, An
     }
 
 
+@lru_cache(maxsize=4096)
 def _country_alpha2(code: str) -> str:
     code = code.strip()
     found = None

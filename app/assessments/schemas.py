@@ -18,9 +18,12 @@ class AssessmentSort(StrEnum):
 
 class AssessmentQuery(ListQuery, DateRange):
     country: list[CountryCode] = Field(
-        default=[], description="Repeatable: every country given is a party to the relationship."
+        default_factory=list,
+        description="Repeatable: every country given is a party to the relationship.",
     )
-    stance: list[Stance] = Field(default=[], description="Repeatable: any of these stances.")
+    stance: list[Stance] = Field(
+        default_factory=list, description="Repeatable: any of these stances."
+    )
     holder: str | None = Field(
         default=None,
         min_length=1,

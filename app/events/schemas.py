@@ -42,18 +42,21 @@ class DateRange(BaseModel):
 
 class EventQuery(ListQuery, DateRange):
     country: list[CountryCode] = Field(
-        default=[], description="Repeatable: every country given is involved in the event."
+        default_factory=list,
+        description="Repeatable: every country given is involved in the event.",
     )
     host: CountryCode | None = Field(default=None, description="The host country.")
     guest: CountryCode | None = Field(
         default=None, description="A country involved in the event that is not its host."
     )
     participant: list[Slug] = Field(
-        default=[], description="Repeatable person id: every person given takes part."
+        default_factory=list, description="Repeatable person id: every person given takes part."
     )
-    kind: list[EventKind] = Field(default=[], description="Repeatable: any of these kinds.")
+    kind: list[EventKind] = Field(
+        default_factory=list, description="Repeatable: any of these kinds."
+    )
     topic: list[Slug] = Field(
-        default=[], description="Repeatable topic id: every topic given was discussed."
+        default_factory=list, description="Repeatable topic id: every topic given was discussed."
     )
     place: Slug | None = Field(default=None, description="Place id.")
     q: str | None = Field(
@@ -64,7 +67,8 @@ class EventQuery(ListQuery, DateRange):
     )
     sort: EventSort = Field(default=EventSort.START_DESC, description="By start date.")
     facet: list[EventFacet] = Field(
-        default=[], description="Repeatable: count the matching items by this field (see `facets`)."
+        default_factory=list,
+        description="Repeatable: count the matching items by this field (see `facets`).",
     )
 
     @model_validator(mode="after")

@@ -21,7 +21,9 @@ class FigureFacet(StrEnum):
 
 
 class FigureQuery(ListQuery):
-    metric: list[Metric] = Field(default=[], description="Repeatable: any of these metrics.")
+    metric: list[Metric] = Field(
+        default_factory=list, description="Repeatable: any of these metrics."
+    )
     country: CountryCode | None = Field(
         default=None,
         description="The figure's country (the investor, the home country, ...). For a "
@@ -44,7 +46,8 @@ class FigureQuery(ListQuery):
     )
     sort: FigureSort = Field(default=FigureSort.PERIOD_DESC, description="By period.")
     facet: list[FigureFacet] = Field(
-        default=[], description="Repeatable: count the matching items by this field (see `facets`)."
+        default_factory=list,
+        description="Repeatable: count the matching items by this field (see `facets`).",
     )
 
     @model_validator(mode="after")

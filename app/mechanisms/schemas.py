@@ -17,7 +17,8 @@ class MechanismSort(StrEnum):
 
 class MechanismQuery(ListQuery):
     country: list[CountryCode] = Field(
-        default=[], description="Repeatable: every country given is a member of the mechanism."
+        default_factory=list,
+        description="Repeatable: every country given is a member of the mechanism.",
     )
     status: MechanismStatus | None = Field(
         default=None,

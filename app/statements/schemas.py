@@ -25,7 +25,8 @@ class StatementQuery(ListQuery, DateRange):
     speaker: Slug | None = Field(default=None, description="Person id of the speaker.")
     event: Slug | None = Field(default=None, description="Event id: statements made at it.")
     topic: list[Slug] = Field(
-        default=[], description="Repeatable topic id: the statement is on every topic given."
+        default_factory=list,
+        description="Repeatable topic id: the statement is on every topic given.",
     )
     mode: StatementMode | None = Field(
         default=None,
@@ -39,7 +40,8 @@ class StatementQuery(ListQuery, DateRange):
     )
     sort: StatementSort = Field(default=StatementSort.DATE_DESC, description="By date.")
     facet: list[StatementFacet] = Field(
-        default=[], description="Repeatable: count the matching items by this field (see `facets`)."
+        default_factory=list,
+        description="Repeatable: count the matching items by this field (see `facets`).",
     )
 
 
