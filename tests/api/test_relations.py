@@ -426,3 +426,15 @@ def test_every_engagement_and_item_of_the_pair_is_in_the_pair_tables(seeded_engi
             ).scalars()
         )
     assert events and stored == events
+
+
+def test_a_bad_cursor_is_a_422_problem_not_a_500(api: TestClient):
+    body = api.get(TIMELINE, params={"limit": 1}).json()
+    for params in (
+        {"cursor": "garbage"},
+        {"cursor": body["next_cursor"], "sort": "-date"},  # another order's cursor
+        {"cursor": "WyJkYXRlIiwibm90LWEtZGF0ZSIsImV2ZW50IiwieCJd"},  # a date that is not one
+    ):
+        response = api.get(TIMELINE, params=params)
+        assert response.status_code == 422, (params, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
