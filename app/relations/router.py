@@ -47,11 +47,13 @@ async def get_relations(
     same whichever order they are given in: engagements counted by year and by kind, the
     first, last and most recent ones, the cooperation mechanisms of both with their status
     (current, or on the date `valid_at`), the latest figure of each metric, counts of leader
-    meetings a source claims beside the meetings recorded for the same period, the topics
-    ranked by how often they were discussed, the statements made at the pair's events, and
-    the latest assessment of the climate with the history of assessments. Every count lists
-    the ids of what it counts; every fact carries its citations. An unknown country is a 404;
-    the same country twice is a 422."""
+    meetings a source claims beside the meetings recorded for the same period, the 20 topics
+    most discussed, the latest statements made at the pair's events, and the latest
+    assessment of the climate with the history of assessments. Every count lists the ids of
+    its latest 10 items as evidence (all of them when there are no more; the rest through
+    the filters of `/events`, or this pair's timeline); every fact carries its citations. It
+    costs the same whatever the pair's history: it is read from tables every load keeps in
+    step. An unknown country is a 404; the same country twice is a 422."""
     return await detail_response(
         request, partial(service.get_relations, a=a, b=b, valid_at=query.valid_at)
     )
