@@ -411,7 +411,14 @@ def seed_total(seeded_engine: Engine) -> int:
     return sum(
         len(rows)
         for name, rows in dump(seeded_engine).items()
-        if name not in ("kb_revision", "search_document", "relation_item", "relation_facet")
+        if name
+        not in (
+            "kb_revision",
+            "search_document",
+            "event_document",
+            "relation_item",
+            "relation_facet",
+        )
     )
 
 
