@@ -322,11 +322,10 @@ def _counted_rows(
     first = columns[0] + "" if every_pair else columns[0]
     ordered = select(*columns[:3], *columns[4:]).order_by(first, columns[1], columns[3], columns[2])
     facet_names = [name.value for name in names]
-    pair_: tuple[str, str] | None = None
+    pair_: tuple[str, str] = ("", "")
     buckets: dict[tuple[str, str], list[Any]] = {}
 
     def flush() -> Iterator[dict[str, Any]]:
-        assert pair_ is not None
         for (name, key), (count, latest) in buckets.items():
             yield {
                 "a": pair_[0],
@@ -338,19 +337,23 @@ def _counted_rows(
             }
         buckets.clear()
 
+    single = facet_names[0] if len(facet_names) == 1 else None
     for batch in connection.execute(ordered).partitions(20_000):
         for a, b, item_id, *keys in batch:
-            if (a, b) != pair_:
-                if pair_ is not None:
+            if a != pair_[0] or b != pair_[1]:
+                if pair_[0]:
                     yield from flush()
                 pair_ = (a, b)
-            for name, key in zip(facet_names, keys, strict=True):
+            # One facet a pass but the first: its key needs no pairing with a name.
+            for name, key in (
+                ((single, keys[0]),) if single else zip(facet_names, keys, strict=True)
+            ):
                 bucket = buckets.get((name, key))
                 if bucket is None:
                     bucket = buckets[(name, key)] = [0, collections.deque(maxlen=EVIDENCE)]
                 bucket[0] += 1
                 bucket[1].append(item_id)
-    if pair_ is not None:
+    if pair_[0]:
         yield from flush()
 
 
