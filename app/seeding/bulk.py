@@ -15,9 +15,10 @@ at the end, parents first.
 """
 
 import json
+import multiprocessing as mp
 import queue
 import re
-import threading
+import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -135,49 +136,26 @@ class _Deferred:
 class RowWriter:
     """Inserts rows (lists in column order) with the driver's `executemany`.
 
-    On SQLite, batches are written as they fill by a thread of their own: `sqlite3` lets go
-    of the GIL while SQLite inserts, so the inserts run beside the reading and checking of
-    the next records (two cores: a third less time). Nothing else uses the connection
-    until `wait` returns.
+    Given a `channel` (the reading process of a SQLite load, see `_load_in_worker`), it
+    sends each full batch, its values already as the driver takes them, to the process
+    that holds the connection instead.
     """
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, channel: Any = None) -> None:
         self.connection = connection
+        self.channel = channel
         self.streaming = connection.dialect.name == "sqlite"
         self.tables: dict[str, Table] = {table.name: table for table in metadata.sorted_tables}
         self.buffers: dict[str, list[list[Any]]] = defaultdict(list)
         self.counts: dict[str, int] = defaultdict(int)
         self._cursor: Any = None
-        # A few batches in flight at most, so that memory stays bounded.
-        self._queue: queue.Queue[tuple[str, list[list[Any]]] | None] = queue.Queue(maxsize=4)
-        self._failure: BaseException | None = None
-        self._thread: threading.Thread | None = None
-        if self.streaming:
-            self._thread = threading.Thread(target=self._run, name="bulk-writer", daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        while (batch := self._queue.get()) is not None:
-            if self._failure is None:  # after a failure, only drain (the load fails)
-                try:
-                    self._write(*batch)
-                except BaseException as exc:  # re-raised by `wait`
-                    self._failure = exc
 
     def _send(self, name: str, rows: list[list[Any]]) -> None:
-        if self._thread is None:
-            self._write(name, rows)
+        self._process(name, rows)
+        if self.channel is None:
+            self.execute(name, rows)
         else:
-            self._queue.put((name, rows))
-
-    def wait(self) -> None:
-        """Lets the writing thread finish its batches; raises what it failed with."""
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
-            self._thread = None
-        if self._failure is not None:
-            raise self._failure
+            self.channel.put(("rows", name, rows))
 
     @cache  # noqa: B019 (one writer a load)
     def columns(self, name: str) -> tuple[str, ...]:
@@ -218,10 +196,18 @@ class RowWriter:
     def add_dict(self, name: str, row: dict[str, Any]) -> None:
         self.add(name, [row.get(column) for column in self.columns(name)])
 
-    def _write(self, name: str, rows: list[list[Any]]) -> None:
+    def send_all(self) -> None:
+        """Sends every row kept, whatever the engine (the end of a reading process)."""
+        for name in list(self.buffers):
+            self._send(name, self.buffers.pop(name))
+
+    def _process(self, name: str, rows: list[list[Any]]) -> None:
         for index, processor in self._processors(name):
             for row in rows:
                 row[index] = processor(row[index])
+
+    def execute(self, name: str, rows: list[list[Any]]) -> None:
+        """Inserts rows whose values are ready for the driver."""
         if self._cursor is None:
             self._cursor = self.connection.connection.cursor()
         self._cursor.executemany(self._insert_sql(name), rows)
@@ -229,11 +215,10 @@ class RowWriter:
 
     def finish(self) -> None:
         """Writes what is left, parents before children (PostgreSQL checks each row)."""
-        self.wait()
         for name in self.tables:
             rows = self.buffers.pop(name, None)
             if rows:
-                self._write(name, _parents_first(rows) if name == "event" else rows)
+                self._send(name, _parents_first(rows) if name == "event" else rows)
         if self._cursor is not None:
             self._cursor.close()
             self._cursor = None
@@ -309,9 +294,8 @@ def _final_default_source(lines: list[str]) -> str | None:
 class BulkLoad:
     """One streaming load: reads, checks and writes record by record."""
 
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
-        self.writer = RowWriter(connection)
+    def __init__(self, writer: RowWriter) -> None:
+        self.writer = writer
         self.files: list[_File] = []
         self.errors: list[tuple[int, int, SeedError]] = []
         self.deferred: list[_Deferred] = []
@@ -682,24 +666,85 @@ def load(connection: Connection, paths: list[Path]) -> SyncReport:
     empty = connection.execute(countries.select().limit(1)).first() is None
     early = sync_table(connection, countries, country_rows_for(connection, {})) if empty else None
     with writing_rows(connection):
-        bulk = BulkLoad(connection)
-        try:
-            for path in found:
-                bulk.read(path)
-            bulk.resolve_deferred()
-            bulk.check_countries()
-        finally:
-            bulk.writer.wait()
-        if bulk.errors:
-            raise SeedFailed(bulk.sorted_errors())
-        given = bulk.given_wikidata()
+        if connection.dialect.name == "sqlite" and "fork" in mp.get_all_start_methods():
+            errors, given, writer = _load_in_worker(connection, found)
+        else:
+            errors, given, writer = _load_here(connection, found)
+        if errors:
+            raise SeedFailed(errors)
         late = sync_table(connection, countries, country_rows_for(connection, given))
-        bulk.writer.finish()
+        writer.finish()
     report = SyncReport()
     report.tables["country"] = (
         TableChanges(inserted=early.inserted, touched=early.touched) if early else late
     )
-    for name in bulk.writer.tables:
-        if bulk.writer.counts.get(name):
-            report.tables[name] = TableChanges(inserted=bulk.writer.counts[name])
+    for name in writer.tables:
+        if writer.counts.get(name):
+            report.tables[name] = TableChanges(inserted=writer.counts[name])
     return report
+
+
+Outcome = tuple[list[SeedError], dict[str, str | None], RowWriter]
+
+
+def _read_all(bulk: BulkLoad, found: list[Path]) -> None:
+    for path in found:
+        bulk.read(path)
+    bulk.resolve_deferred()
+    bulk.check_countries()
+
+
+def _load_here(connection: Connection, found: list[Path]) -> Outcome:
+    """Reads, checks and writes in this process (PostgreSQL: rows kept for `finish`)."""
+    bulk = BulkLoad(RowWriter(connection))
+    _read_all(bulk, found)
+    return bulk.sorted_errors(), bulk.given_wikidata(), bulk.writer
+
+
+def _load_in_worker(connection: Connection, found: list[Path]) -> Outcome:
+    """Reads and checks in a forked process while this one inserts the rows it sends.
+
+    Reading and checking a record costs about what inserting its rows does, and a thread
+    could not share the work (`sqlite3` takes the GIL back after each row); two processes
+    do it at once on two cores. The connection stays here: the reader only uses its
+    dialect. Errors and the bundles' countries come back at the end.
+    """
+    context = mp.get_context("fork")
+    channel = context.Queue(maxsize=8)
+    worker = context.Process(target=_read_in_worker, args=(connection, found, channel))
+    worker.start()
+    writer = RowWriter(connection)
+    try:
+        while True:
+            try:
+                message = channel.get(timeout=5)
+            except queue.Empty:
+                if not worker.is_alive():
+                    raise RuntimeError("the bulk load's reading process ended early") from None
+                continue
+            if message[0] == "rows":
+                writer.execute(message[1], message[2])
+            elif message[0] == "done":
+                return message[1], message[2], writer
+            elif message[0] == "cannot":
+                raise CannotStream(message[1])
+            else:
+                raise RuntimeError(f"the bulk load's reading process failed:\n{message[1]}")
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+
+
+def _read_in_worker(connection: Connection, found: list[Path], channel: Any) -> None:
+    """The reading process: every row and, last, the errors and the countries given."""
+    try:
+        bulk = BulkLoad(RowWriter(connection, channel))
+        _read_all(bulk, found)
+        if not bulk.errors:
+            bulk.writer.send_all()
+        channel.put(("done", bulk.sorted_errors(), bulk.given_wikidata()))
+    except CannotStream as exc:
+        channel.put(("cannot", str(exc)))
+    except BaseException:
+        channel.put(("failed", traceback.format_exc()))
