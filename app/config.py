@@ -34,6 +34,13 @@ class Settings(BaseSettings):
         description="Worker threads per process that run database work; raise it on "
         "PostgreSQL, where queries wait on the network rather than on Python.",
     )
+    computed_cache_entries: int = Field(
+        default=512,
+        ge=0,
+        le=100_000,
+        description="Answers of the costly aggregates (the relations dossier) kept in memory "
+        "per process until the next load changes the knowledge base; 0 keeps none.",
+    )
     sqlite_busy_timeout_ms: int = Field(
         default=5000, ge=0, description="How long a SQLite connection waits for a lock."
     )

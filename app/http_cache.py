@@ -26,7 +26,7 @@ def build_id() -> str:
     return digest.hexdigest()[:16]
 
 
-def make_etag(revision: int, request: Request, representation: str) -> str:
+def make_etag(revision: str, request: Request, representation: str) -> str:
     # The raw path and query string: `request.url` would build a whole URL object.
     scope = request.scope
     path, query = scope.get("raw_path") or scope["path"].encode(), scope["query_string"]

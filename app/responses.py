@@ -1,7 +1,9 @@
 """Building responses: conditional GETs, JSON pages, streamed CSV and NDJSON."""
 
+import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -11,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from app import rawsql
+from app.config import get_settings
 from app.db import run_in_connection
 from app.facets import facet_counts
 from app.formats import MEDIA_TYPES, csv_header, csv_rows, ndjson_rows, negotiate
@@ -45,7 +48,7 @@ class _NotModified(Exception):
 def _check(connection: Connection, request: Request, representation: str) -> str:
     rawsql.begin_read(connection)
     rows = rawsql.fetch(connection, "revision", lambda: REVISION_SQL, {})
-    revision = rows[0][0] if rows else 0
+    revision = f"{rows[0][0]}@{rows[0][1]}" if rows else "0"
     etag = make_etag(revision, request, representation)
     if etag_matches(request.headers.get("if-none-match"), etag):
         raise _NotModified(etag)
@@ -56,12 +59,61 @@ def _not_modified(etag: str) -> Response:
     return Response(status_code=304, headers={"ETag": etag})
 
 
-async def detail_response(request: Request, fetch: Callable[[Connection], BaseModel]) -> Response:
-    """`fetch` returns the resource or raises `NotFound`; a current ETag gives a 304."""
+class ComputedCache:
+    """Bodies of costly answers by ETag, least recently used dropped first.
+
+    An ETag is a digest of the code, the knowledge base's revision and the request, so an
+    entry is exactly the answer the request would compute again, until a load changes the
+    revision (and with it every ETag): nothing needs invalidating. Shared by the database
+    threads of a process, hence the lock.
+    """
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(key)
+            if body is not None:
+                self._bodies.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: bytes) -> None:
+        if self.entries == 0:
+            return
+        with self._lock:
+            self._bodies[key] = body
+            self._bodies.move_to_end(key)
+            while len(self._bodies) > self.entries:
+                self._bodies.popitem(last=False)
+
+
+@lru_cache
+def computed_cache() -> ComputedCache:
+    return ComputedCache(get_settings().computed_cache_entries)
+
+
+async def detail_response(
+    request: Request, fetch: Callable[[Connection], BaseModel], *, costly: bool = False
+) -> Response:
+    """`fetch` returns the resource or raises `NotFound`; a current ETag gives a 304.
+
+    A `costly` answer (an aggregate over many records) is kept in `computed_cache()` until
+    the next load, and the requests that follow are answered from it.
+    """
 
     def work(connection: Connection) -> tuple[str, bytes]:
         etag = _check(connection, request, "json")
-        return etag, fetch(connection).model_dump_json().encode()
+        # Keyed by the database too: tests (not a deployment) serve several from one process.
+        key = f"{connection.engine.url}|{etag}"
+        if costly and (kept := computed_cache().get(key)) is not None:
+            return etag, kept
+        body = fetch(connection).model_dump_json().encode()
+        if costly:
+            computed_cache().put(key, body)
+        return etag, body
 
     try:
         etag, body = await run_in_connection(work)

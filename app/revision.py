@@ -18,8 +18,9 @@ class KnowledgeBaseRevision(SQLModel, table=True):
     changed_at: dt.datetime
 
 
-# The revision as a hot path reads it, through the driver (`app.rawsql`).
-REVISION_SQL = "SELECT revision FROM kb_revision WHERE id = 1"
+# The revision as a hot path reads it, through the driver (`app.rawsql`), with the time of
+# the load that made it: a database made again from scratch counts revisions from 0 again.
+REVISION_SQL = "SELECT revision, changed_at FROM kb_revision WHERE id = 1"
 
 
 def current_revision(connection: Connection) -> int:

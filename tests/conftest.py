@@ -2,6 +2,7 @@
 (SQLite by default; PostgreSQL with ENTENTE_TEST_ENGINE=postgres, see tests/databases.py)."""
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,3 +104,18 @@ def use_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Any], No
     yield point
     get_settings.cache_clear()
     get_engine.cache_clear()
+
+
+def copy_seed(folder: Path) -> Path:
+    """A copy of the seed (bundle and source text) under `folder`, to edit and load again."""
+    (folder / "sources").mkdir()
+    source = SEED_BUNDLES.parent / "sources" / f"{SOURCE_ID}.txt"
+    (folder / "sources" / f"{SOURCE_ID}.txt").write_text(
+        source.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    bundle = folder / "bundles" / "kb.yaml"
+    bundle.parent.mkdir()
+    bundle.write_text(
+        (SEED_BUNDLES / f"{SOURCE_ID}.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    return bundle

@@ -55,7 +55,9 @@ async def get_relations(
     costs the same whatever the pair's history: it is read from tables every load keeps in
     step. An unknown country is a 404; the same country twice is a 422."""
     return await detail_response(
-        request, partial(service.get_relations, a=a, b=b, valid_at=query.valid_at)
+        request,
+        partial(service.get_relations, a=a, b=b, valid_at=query.valid_at),
+        costly=True,
     )
 
 

@@ -13,7 +13,7 @@ from app.db import make_engine
 from app.events.schemas import EventQuery
 from app.events.service import EVENTS, build_events, event
 from app.seeding.loader import seed
-from tests.conftest import SEED_BUNDLES, SOURCE_ID
+from tests.conftest import SEED_BUNDLES, copy_seed
 
 
 def documents(engine: Engine) -> dict[str, dict]:
@@ -50,20 +50,6 @@ def test_the_list_serves_the_documents(api: TestClient, api_url: str):
     assert len(answer.json()["items"]) == 3
     for item in answer.json()["items"]:
         assert item == docs[item["id"]]
-
-
-def copy_seed(folder: Path) -> Path:
-    (folder / "sources").mkdir()
-    source = SEED_BUNDLES.parent / "sources" / f"{SOURCE_ID}.txt"
-    (folder / "sources" / f"{SOURCE_ID}.txt").write_text(
-        source.read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    bundle = folder / "bundles" / "kb.yaml"
-    bundle.parent.mkdir()
-    bundle.write_text(
-        (SEED_BUNDLES / f"{SOURCE_ID}.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    return bundle
 
 
 def test_documents_follow_a_load_that_renames_what_they_show(empty_engine: Engine, tmp_path: Path):
