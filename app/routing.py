@@ -1,24 +1,26 @@
-"""A route class that reads a list's query parameters into its model directly.
+"""A route class that validates an endpoint's parameters with one model call each.
 
 FastAPI reads a query-parameter model field by field, checking each annotation per request:
 about 330 µs for `EventQuery`, more than the database spends on a page (measured in
-`docs/BENCHMARKS.md`). For an endpoint shaped `(request, query: Annotated[Model, Query()])`
-this route validates the whole query string with the model's own validator instead (about
-50 µs), and raises the same `RequestValidationError` (locations under `query`). Everything
-else stays FastAPI's: the OpenAPI schema is built from the same signature, and any other
-endpoint shape is handled by FastAPI as usual.
+`docs/BENCHMARKS.md`). For an endpoint shaped `(request, path parameters...,
+query: Annotated[Model, Query()])` (the query model optional) this route validates the path
+parameters with a model made of their annotations and the query string with the query
+model's own validator (about 50 µs), and raises the same `RequestValidationError`
+(locations under `path` and `query`). Everything else stays FastAPI's: the OpenAPI schema is
+built from the same signature, and any other endpoint shape is handled by FastAPI as usual.
 """
 
 import inspect
 import re
 import typing
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -50,14 +52,24 @@ async def reject_control_characters(request: Request) -> None:
         raise RequestValidationError(errors)
 
 
-def _query_model(dependant: Dependant) -> tuple[str, type[BaseModel]] | None:
-    """The name and model of the endpoint's one query-parameter model, if that and the
-    request are all it takes (and no dependency of its own)."""
-    if dependant.path_params or dependant.header_params or dependant.cookie_params:
+@dataclass(frozen=True)
+class _Shape:
+    """What an endpoint takes besides the request: path parameters, and at most one model of
+    query parameters (under `query_name`)."""
+
+    path: type[BaseModel] | None
+    query_name: str | None
+    query: type[BaseModel] | None
+
+
+def _shape(dependant: Dependant) -> _Shape | None:
+    """The endpoint's parameters, if they are path parameters and at most one query-parameter
+    model beside the request (and no dependency of its own); else None (FastAPI's way)."""
+    if dependant.header_params or dependant.cookie_params or dependant.body_params:
         return None
-    if dependant.body_params or len(dependant.query_params) == 0:
+    if dependant.dependencies or dependant.call is None:
         return None
-    hints = typing.get_type_hints(dependant.call, include_extras=True)  # type: ignore[arg-type]
+    hints = typing.get_type_hints(dependant.call, include_extras=True)
     models = {
         name: typing.get_args(hint)[0]
         for name, hint in hints.items()
@@ -65,15 +77,33 @@ def _query_model(dependant: Dependant) -> tuple[str, type[BaseModel]] | None:
         and inspect.isclass(typing.get_args(hint)[0])
         and issubclass(typing.get_args(hint)[0], BaseModel)
     }
-    if len(models) != 1:
+    if len(models) > 1:
         return None
-    ((name, model),) = models.items()
+    query_name, query = next(iter(models.items()), (None, None))
     # FastAPI lists either the model's fields or the model itself as the query parameters.
-    if {field.name for field in dependant.query_params} not in ({name}, set(model.model_fields)):
+    fields = {field.name for field in dependant.query_params}
+    if (query is None and fields) or (
+        query is not None
+        and fields
+        not in (
+            {query_name},
+            set(query.model_fields),
+        )
+    ):
         return None
-    if dependant.dependencies:
-        return None
-    return name, model
+    path = None
+    if dependant.path_params:
+        # Each path parameter as annotated (`Annotated[str, Path(max_length=...)]`): FastAPI's
+        # `Path` is a pydantic `FieldInfo`, so the model checks the same constraints.
+        path = create_model(  # type: ignore[call-overload]
+            f"{dependant.call.__name__}_path",
+            **{field.name: (hints[field.name], ...) for field in dependant.path_params},
+        )
+    return _Shape(path=path, query_name=query_name, query=query)
+
+
+def _errors(where: str, exc: ValidationError) -> list[dict[str, Any]]:
+    return [{**error, "loc": (where, *error["loc"])} for error in exc.errors(include_url=False)]
 
 
 def _sequence_fields(model: type[BaseModel]) -> frozenset[str]:
@@ -85,35 +115,39 @@ def _sequence_fields(model: type[BaseModel]) -> frozenset[str]:
 
 
 class ListRoute(APIRoute):
-    """An `APIRoute` that validates a query-parameter model in one call (see the module)."""
+    """An `APIRoute` that validates its parameters in one call per model (see the module)."""
 
     def get_route_handler(self) -> Handler:
-        found = _query_model(self.dependant)
-        if found is None:
+        shape = _shape(self.dependant)
+        if shape is None:
             return super().get_route_handler()
-        name, model = found
-        sequences = _sequence_fields(model)
+        sequences = _sequence_fields(shape.query) if shape.query is not None else frozenset()
         endpoint = self.endpoint
 
         async def handler(request: Request) -> Response:
             # The API router's dependency, which FastAPI runs only in its own handlers.
             await reject_control_characters(request)
-            values: dict[str, Any] = {}
-            for key, value in request.query_params.multi_items():
-                if key in sequences:
-                    values.setdefault(key, []).append(value)
-                else:
-                    values[key] = value  # the last of repeated values, as FastAPI takes it
-            try:
-                query = model.model_validate(values)
-            except ValidationError as exc:
-                raise RequestValidationError(
-                    [
-                        {**error, "loc": ("query", *error["loc"])}
-                        for error in exc.errors(include_url=False)
-                    ]
-                ) from None
-            response = await endpoint(request=request, **{name: query})
+            arguments: dict[str, Any] = {}
+            errors: list[dict[str, Any]] = []
+            if shape.path is not None:
+                try:
+                    arguments.update(dict(shape.path.model_validate(request.path_params)))
+                except ValidationError as exc:
+                    errors += _errors("path", exc)
+            if shape.query is not None:
+                values: dict[str, Any] = {}
+                for key, value in request.query_params.multi_items():
+                    if key in sequences:
+                        values.setdefault(key, []).append(value)
+                    else:
+                        values[key] = value  # the last of repeated values, as FastAPI takes it
+                try:
+                    arguments[str(shape.query_name)] = shape.query.model_validate(values)
+                except ValidationError as exc:
+                    errors += _errors("query", exc)
+            if errors:
+                raise RequestValidationError(errors)
+            response = await endpoint(request=request, **arguments)
             if not isinstance(response, Response):
                 raise TypeError(f"{self.path}: a ListRoute endpoint returns a Response")
             return response

@@ -11,8 +11,9 @@ from app.pagination import Page
 from app.relations import service, timeline
 from app.relations.schemas import RelationsDossier, RelationsQuery, TimelineItem, TimelineQuery
 from app.responses import detail_response, list_response
+from app.routing import ListRoute
 
-router = APIRouter(prefix="/relations", tags=["relations"])
+router = APIRouter(prefix="/relations", tags=["relations"], route_class=ListRoute)
 CountryA = Annotated[
     str,
     Path(

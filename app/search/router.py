@@ -7,10 +7,11 @@ from fastapi import APIRouter, Query, Request, Response
 from app.docs import LIST_RESPONSES
 from app.pagination import Page
 from app.responses import list_response
+from app.routing import ListRoute
 from app.search import service
 from app.search.schemas import SearchHit, SearchQuery
 
-router = APIRouter(prefix="/search", tags=["search"])
+router = APIRouter(prefix="/search", tags=["search"], route_class=ListRoute)
 
 
 @router.get(
