@@ -1,8 +1,10 @@
 """The relations of two countries, asked as an analyst would."""
 
 import datetime as dt
+import json
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, insert, select
 
@@ -438,3 +440,35 @@ def test_a_bad_cursor_is_a_422_problem_not_a_500(api: TestClient):
         response = api.get(TIMELINE, params=params)
         assert response.status_code == 422, (params, response.text)
         assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"sort": "-date"},
+        {"type": ["event", "statement"]},
+        {"date_from": "2019-06", "date_to": "2019-08", "sort": "-date"},
+    ],
+)
+def test_timeline_documents_are_the_items_the_model_builds(seeded_engine: Engine, params: dict):
+    query = TimelineQuery(**params)
+    listing = timeline.timeline_listing("RU", "FR")
+    documents: list[dict] = []
+    models: list[dict] = []
+    with seeded_engine.connect() as connection:
+        after_documents = after_models = None
+        while True:  # two items a page, following the cursors of each way
+            bodies, after_documents = listing.page_documents(
+                connection, query=query, after=after_documents, limit=2
+            )
+            items, after_models = listing.page(connection, query=query, after=after_models, limit=2)
+            documents += [json.loads(body) for body in bodies]
+            models += [item.model_dump(mode="json") for item in items]
+            assert after_documents == after_models
+            if after_documents is None:
+                break
+
+    assert documents == models
+    assert len(documents) >= 2
+    assert any(item["citations"] for item in documents)
