@@ -31,7 +31,11 @@ class SearchDocument(SQLModel, table=True):
     title: str = Field(sa_column=Column(Text, nullable=False))
     body: str = Field(sa_column=Column(Text, nullable=False))
 
-    __table_args__ = (Index("ix_search_document_type_id", "type", "id", unique=True),)
+    __table_args__ = (
+        Index("ix_search_document_type_id", "type", "id", unique=True),
+        # A search filtered by type walks that type's documents in `doc_id` order.
+        Index("ix_search_document_type_doc_id", "type", "doc_id"),
+    )
 
 
 # Objects the migration creates outside SQLModel's metadata; Alembic's autogenerate
