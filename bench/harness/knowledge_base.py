@@ -31,16 +31,15 @@ EVENTS_PATH = f"/api/v1/events?country={PAIR[0]}&country={PAIR[1]}&limit=50"
 # both countries, 50, newest first. The same plan as Entente's (app/events/service.py):
 # the first country's rows of event_country, in date order from its index, each checked
 # for the second country through the primary key.
+# Datasette reads the table and index Entente's own statement reads (the pair's event rows
+# of relation_item, a < b): the same plan on the same file, so the stacks are compared.
 DATASETTE_QUERY = """select event.*
-from event
-join event_country as driving
-  on driving.event_id = event.id and driving.country = :a
-where exists (
-  select 1 from event_country
-  where event_country.event_id = event.id and event_country.country = :b
-)
-order by driving.start_first desc, driving.event_id desc
+from relation_item as pair
+join event on event.id = pair.id
+where pair.a = :a and pair.b = :b and pair.type = 'event'
+order by pair.date_first desc, pair.id desc
 limit 50"""
+DATASETTE_PAIR = tuple(sorted(PAIR))  # relation_item stores a pair as a < b
 DATASETTE_QUERY_NAME = "pair_events"
 
 
@@ -187,7 +186,7 @@ def measure(
         events_url = entente + EVENTS_PATH
         datasette_url = (
             f"{datasette}/{quote(database.stem)}/{DATASETTE_QUERY_NAME}.json"
-            f"?a={PAIR[0]}&b={PAIR[1]}&_shape=array"
+            f"?a={DATASETTE_PAIR[0]}&b={DATASETTE_PAIR[1]}&_shape=array"
         )
         # The same question, the same answer: Datasette's rows are Entente's page.
         page = check_json(events_url)

@@ -164,18 +164,21 @@ pinned `datasette==0.65.5`. Everything it makes goes to `bench/out/` (git-ignore
   mechanisms for each of the 10 busiest pairs, assessments. Seeded: the same N gives the
   same files.
 - **Load**: a fresh SQLite file, `entente migrate`, then `entente seed` of the bundles,
-  timed: the project's own bulk-load path, which checks every reference and excerpt.
+  timed: the project's own bulk-load path, which checks every reference and excerpt, and
+  builds the derived tables (search index, event documents, pair tables).
 - **Servers**: `entente serve` (one uvicorn worker, `ENTENTE_LOG_LEVEL=WARNING`);
   `datasette serve` on the same file (`--setting sql_time_limit_ms 60000`), asked the
-  equivalent question as a **canned query** (`/kb-N/pair_events.json?a=RU&b=FR&_shape=array`):
+  equivalent question as a **canned query** (`/kb-N/pair_events.json?a=FR&b=RU&_shape=array`):
 
   ```sql
 {query}
   ```
 
-  It is the plan Entente's own query uses, so both read the same index; the harness checks
-  that its 50 rows are the events of Entente's first page. Entente answers more: each event
-  with its countries, participants, topics, place and citations, as a typed response.
+  It reads the table and index Entente's own statement reads (the pair's event rows of
+  `relation_item`, which every load keeps), so both run the same plan on the same file; the
+  harness checks that its 50 rows are the events of Entente's first page. Entente answers
+  more: each event with its countries, participants, topics, place and citations, as a
+  typed response (its ready JSON document, `event_document`).
   The floor is `bench/floor.py`, one async FastAPI endpoint returning a constant small JSON,
   served by the same uvicorn.
 - **wrk**: `-t2 -c32 -d10s --latency` at each question after a 2 s warm-up; the 256
