@@ -208,6 +208,11 @@ class Listing(Generic[Q, T]):
         key of the last if more follow; None for a listing that keeps no documents."""
         return None
 
+    def bounded(self, query: Q) -> bool:
+        """Whether a page of `query` reads no more rows than it returns (an index walked in
+        the list's order with nothing left to filter): cheap enough to run inline."""
+        return False
+
     def count(self, connection: Connection, *, query: Q) -> int:
         return count_rows(connection, self.matching(connection, query))
 

@@ -14,7 +14,7 @@ from starlette.responses import Response, StreamingResponse
 
 from app import rawsql
 from app.config import get_settings
-from app.db import run_in_connection
+from app.db import inline_capable, run_in_connection, run_inline
 from app.facets import facet_counts
 from app.formats import MEDIA_TYPES, csv_header, csv_rows, ndjson_rows, negotiate
 from app.http_cache import etag_matches, make_etag
@@ -104,19 +104,27 @@ async def detail_response(
     the next load, and the requests that follow are answered from it.
     """
 
-    def work(connection: Connection) -> tuple[str, bytes]:
+    def kept(connection: Connection) -> tuple[str, str, bytes | None]:
         etag = _check(connection, request, "json")
         # Keyed by the database too: tests (not a deployment) serve several from one process.
         key = f"{connection.engine.url}|{etag}"
-        if costly and (kept := computed_cache().get(key)) is not None:
-            return etag, kept
-        body = fetch(connection).model_dump_json().encode()
-        if costly:
-            computed_cache().put(key, body)
+        return etag, key, computed_cache().get(key) if costly else None
+
+    def work(connection: Connection) -> tuple[str, bytes]:
+        etag, key, body = kept(connection)
+        if body is None:
+            body = fetch(connection).model_dump_json().encode()
+            if costly:
+                computed_cache().put(key, body)
         return etag, body
 
     try:
-        etag, body = await run_in_connection(work)
+        body = None
+        if costly and inline_capable():
+            # A kept answer is found by the revision alone: no need of a database thread.
+            etag, _, body = run_inline(kept)
+        if body is None:
+            etag, body = await run_in_connection(work)
     except _NotModified as current:
         return _not_modified(str(current))
     return Response(body, media_type="application/json", headers={"ETag": etag})
@@ -169,8 +177,13 @@ async def list_response(
         joined = ",".join(bodies).encode()
         return etag, b"".join((head, b'"items":[', joined, b"]", tail)), next_cursor
 
+    # A page whose every row read is a row returned runs on the event loop (see `run_inline`).
+    inline = not facet_names and not query.count and inline_capable() and listing.bounded(query)
     try:
-        etag, body, next_cursor = await run_in_connection(work)
+        if inline:
+            etag, body, next_cursor = run_inline(work)
+        else:
+            etag, body, next_cursor = await run_in_connection(work)
     except _NotModified as current:
         return _not_modified(str(current))
     headers = {"ETag": etag}

@@ -140,6 +140,10 @@ def _document(row: tuple[Any, ...], citations: list[dict[str, str]]) -> str:
 class TimelineListing(Listing[TimelineQuery, TimelineItem]):
     pair: Pair = ("", "")
 
+    def bounded(self, query: TimelineQuery) -> bool:
+        # Without a type or date filter, the pair's index rows read are the page's items.
+        return not query.type and query.date_from is None and query.date_to is None
+
     def page_documents(
         self,
         connection: Connection,

@@ -128,3 +128,19 @@ def test_each_way_of_reading_a_page_lists_the_same_events(seeded_engine: Engine,
     assert len(from_documents) == len(set(from_documents))
     if sorted(params.get("country", [])) == ["FR", "RU"] and "kind" not in params:
         assert len(from_documents) >= 3  # the seed has several events of both
+
+
+@pytest.mark.parametrize(
+    ("params", "bounded"),
+    [
+        ({}, True),
+        ({"country": ["RU"]}, True),
+        ({"country": ["RU", "FR"], "sort": "start"}, True),
+        ({"country": ["RU", "FR", "DE"]}, False),  # the third is checked row by row
+        ({"country": ["RU"], "kind": ["summit"]}, False),
+        ({"q": "visit"}, False),
+    ],
+)
+def test_only_pages_that_read_what_they_return_are_bounded(params: dict, bounded: bool):
+    """A bounded page may run on the event loop: it must never scan rows it does not return."""
+    assert EVENTS.bounded(EventQuery(**params)) is bounded
