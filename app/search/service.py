@@ -32,6 +32,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import orjson
+
 # Registers PostgreSQL's full-text functions with `func` before _VECTOR below is built at
 # import time: a func.to_tsvector made before that import does not compile for PostgreSQL.
 import sqlalchemy.dialects.postgresql  # noqa: F401
@@ -517,7 +519,7 @@ def _hit(row: Row) -> SearchHit:
 
 def hit_document(row: Row) -> str:
     """The JSON of `_hit(row)`, as pydantic writes it (compact, UTF-8, same key order)."""
-    return json.dumps(
+    return orjson.dumps(
         {
             "type": row.type,
             "id": row.id,
@@ -525,10 +527,8 @@ def hit_document(row: Row) -> str:
             "snippet": row.snippet,
             "score": round(-row.key.rank, 6),
             "url": f"/api/v1/{PATHS[SearchType(row.type)]}/{row.id}",
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+        }
+    ).decode()
 
 
 def build_hits(_connection: Any, rows: Sequence[Row]) -> list[SearchHit]:
