@@ -220,6 +220,7 @@ def measure(
             ("timeline", f"{pair}/timeline", 32, seconds, ent, entente_drain),
             ("search", f"{entente}/api/v1/search?q={COMMON_WORD}", 32, seconds, ent, entente_drain),
             ("events_c256", events_url, 256, soak, ent, entente_drain),
+            ("floor_c256", floor + "/floor", 256, soak, flo, None),
         ]
         for name, url, connections, duration, server, drain_url in plan:
             result.runs[name] = wrk(

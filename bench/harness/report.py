@@ -182,11 +182,12 @@ pinned `datasette==0.65.5`. Everything it makes goes to `bench/out/` (git-ignore
   The floor is `bench/floor.py`, one async FastAPI endpoint returning a constant small JSON,
   served by the same uvicorn.
 - **wrk**: `-t2 -c32 -d10s --latency` at each question after a 2 s warm-up; the 256
-  connections run is `-c256 -d30s` at the events list. Before each, the question is asked
-  alone three times (*alone ms*, the median). Errors are wrk's socket errors (connect,
-  read, write, timeout) plus non-2xx answers; wrk's timeout is its default 2 s, and a
-  late answer counts as a timeout error, not in the latencies. A stall is such a timeout,
-  or a run with no answer.
+  connections runs are `-c256 -d30s` at the events list, then at the floor (what the
+  machine, wrk and uvicorn do under that load with no application in the way). Before
+  each, the question is asked alone three times (*alone ms*, the median). Errors are wrk's
+  socket errors (connect, read, write, timeout) plus non-2xx answers; wrk's timeout is its
+  default 2 s, and a late answer counts as a timeout error, not in the latencies. A stall
+  is such a timeout, or a run with no answer.
 - **Backlog**: when wrk stops, it closes its connections, but the server may still work
   on the requests they sent. Before the next run, the harness waits until the server
   answers a request that queues behind them (`/readyz` for Entente, `select 1` for

@@ -34,6 +34,7 @@ QUESTIONS = {
     "timeline": "Entente `GET /api/v1/relations/RU/FR/timeline`",
     "search": f"Entente `GET /api/v1/search?q={COMMON_WORD}`",
     "events_c256": "Entente events list, 256 connections",
+    "floor_c256": "Floor, 256 connections (the same load on the framework alone)",
 }
 ORDER = list(QUESTIONS)
 
@@ -178,6 +179,12 @@ def verdicts(results: dict[int, SizeResult]) -> list[Verdict]:
             problems.append(f"stall: max latency {soak.max_ms:.0f} ms")
         if soak.seconds < 30:
             problems.append(f"{soak.seconds} s, not 30 s")
+        floor_soak = run("floor_c256")
+        if floor_soak:
+            problems.append(
+                f"the floor under the same load: {floor_soak.errors} error(s), "
+                f"max {floor_soak.max_ms:.0f} ms"
+            )
         out.append(
             Verdict(
                 "256 connections: every request answered, no error, no stall",
