@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from contextvars import ContextVar
+from functools import lru_cache
 from typing import Any, TextIO
 
 from fastapi import FastAPI
@@ -69,21 +70,47 @@ def route_template(scope: Scope, path: str) -> str:
     path, so that metrics have one series per route rather than one per id."""
     route = scope.get("route")
     if route is not None:
-        regex, template = getattr(route, "path_regex", None), getattr(route, "path_format", None)
-        if regex is None or template is None:
-            return UNMATCHED
-        # FastAPI keeps an included router's routes relative to its prefix: the prefix is what
-        # precedes the part of the path that the route itself matched.
-        for start, char in enumerate(path):
-            if char == "/" and regex.match(path[start:]):
-                return path[:start] + template
-        return str(template)
+        return _template_of(route, path)
     # Plain Starlette routes and mounts (/openapi.json, the docs assets) leave no route in
     # the scope; they sit at the top level, so their own templates are whole.
     for candidate in getattr(scope.get("app"), "routes", ()):
         if isinstance(candidate, Route | Mount) and candidate.path_regex.match(path):
             return candidate.path_format
     return UNMATCHED
+
+
+def _template_of(route: Any, path: str) -> str:
+    # Remembered on the route (routes are not hashable): a list's path is asked again and
+    # again; paths with ids are many, hence the bound.
+    known: dict[str, str] | None = getattr(route, "_entente_templates", None)
+    if known is None:
+        known = {}
+        route._entente_templates = known
+    template = known.get(path)
+    if template is None:
+        if len(known) >= 4096:
+            known.clear()
+        template = known[path] = _find_template(route, path)
+    return template
+
+
+def _find_template(route: Any, path: str) -> str:
+    regex, template = getattr(route, "path_regex", None), getattr(route, "path_format", None)
+    if regex is None or template is None:
+        return UNMATCHED
+    # FastAPI keeps an included router's routes relative to its prefix: the prefix is what
+    # precedes the part of the path that the route itself matched.
+    for start, char in enumerate(path):
+        if char == "/" and regex.match(path[start:]):
+            return path[:start] + template
+    return str(template)
+
+
+@lru_cache(maxsize=4096)
+def _series(method: str, route: str, status: int) -> tuple[Any, Any]:
+    """The counter and histogram of one (method, route, status): found once, not per request
+    (the label sets are bounded: route templates, known methods, statuses)."""
+    return REQUESTS.labels(method, route, str(status)), LATENCY.labels(method, route, str(status))
 
 
 class RequestObservabilityMiddleware:
@@ -121,8 +148,9 @@ class RequestObservabilityMiddleware:
             duration = time.perf_counter() - started
             method = scope["method"] if scope["method"] in KNOWN_METHODS else "OTHER"
             route = route_template(scope, path)
-            REQUESTS.labels(method, route, str(status)).inc()
-            LATENCY.labels(method, route, str(status)).observe(duration)
+            counted, timed = _series(method, route, status)
+            counted.inc()
+            timed.observe(duration)
             duration_ms = round(duration * 1000, 2)
             access_log.info(
                 "%s %s %s %.2fms",

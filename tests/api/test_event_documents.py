@@ -10,8 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
 
 from app.db import make_engine
-from app.events.schemas import EventQuery
+from app.events.schemas import EventPublic, EventQuery
 from app.events.service import EVENTS, build_events, event
+from app.facets import facet_counts
+from app.pagination import FacetedPage, encode_cursor
 from app.seeding.loader import seed
 from tests.conftest import SEED_BUNDLES, copy_seed
 
@@ -144,3 +146,39 @@ def test_each_way_of_reading_a_page_lists_the_same_events(seeded_engine: Engine,
 def test_only_pages_that_read_what_they_return_are_bounded(params: dict, bounded: bool):
     """A bounded page may run on the event loop: it must never scan rows it does not return."""
     assert EVENTS.bounded(EventQuery(**params)) is bounded
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"country": ["RU", "FR"], "limit": 2},
+        {"country": ["FR"], "limit": 2, "count": "true", "facet": ["kind", "year"]},
+    ],
+)
+def test_a_page_of_documents_is_written_as_the_page_model_writes_it(
+    api: TestClient, api_url: str, params: dict
+):
+    answer = api.get("/api/v1/events", params=params)
+    assert answer.status_code == 200
+
+    query = EventQuery(**params)
+    engine = make_engine(api_url)
+    with engine.connect() as connection:
+        items, last = EVENTS.page(connection, query=query, after=None, limit=query.limit)
+        total = EVENTS.count(connection, query=query) if query.count else None
+        facets = (
+            facet_counts(
+                connection, EVENTS.matching(connection, query), EVENTS.facets, params["facet"]
+            )
+            if "facet" in params
+            else None
+        )
+    engine.dispose()
+    expected = FacetedPage[EventPublic](
+        items=items,
+        next_cursor=encode_cursor(EVENTS.sort_of(query), last) if last else None,
+        total=total,
+        facets=facets,
+    )
+    assert answer.json() == json.loads(expected.model_dump_json())
+    assert list(answer.json()) == list(json.loads(expected.model_dump_json()))  # field order
