@@ -114,11 +114,17 @@ def _iso(value: Any) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
+# Plain strings, looked up per item (enum members cost more than the rest of an item).
+_DATE_LENGTHS = {Precision.YEAR.value: 4, Precision.MONTH.value: 7}
+_DAY = Precision.DAY.value
+_PATHS = {type_.value: path for type_, path in ITEM_PATHS.items()}
+
+
 def _document(row: tuple[Any, ...], citations: list[dict[str, str]]) -> str:
     """A `TimelineItem` as JSON, in the model's field order."""
     date_first, type_, id_, _, precision, date_text, as_of, title, resource_id = row[:9]
     first = _iso(date_first)
-    length = {Precision.YEAR.value: 4, Precision.MONTH.value: 7}.get(precision, 10)
+    length = _DATE_LENGTHS.get(precision, 10)
     return orjson.dumps(
         {
             "type": type_,
@@ -126,11 +132,11 @@ def _document(row: tuple[Any, ...], citations: list[dict[str, str]]) -> str:
             "date": first[:length],
             "precision": precision,
             "date_text": date_text,
-            "approximate": precision != Precision.DAY.value,
+            "approximate": precision != _DAY,
             "date_is_as_of": bool(as_of),
             "sort_date": first[:10],
             "title": title,
-            "url": ITEM_PATHS[TimelineType(type_)] + resource_id,
+            "url": _PATHS[type_] + resource_id,
             "citations": citations,
         }
     ).decode()
