@@ -43,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--soak-seconds", type=int, help="the 256-connection run (30, quick 5)")
     parser.add_argument("--warmup", type=int, help="warm-up before each run (2, quick 1)")
     parser.add_argument(
+        "--repeats",
+        type=int,
+        help="rounds of the 32-connection runs; the median by requests/s is kept (3, quick 1)",
+    )
+    parser.add_argument(
         "--reuse-db", action="store_true", help="keep a database loaded by an earlier run"
     )
     parser.add_argument("--doc", type=Path, help="where to write the results")
@@ -63,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     args.seconds = args.seconds or (3 if args.quick else 10)
     args.soak_seconds = args.soak_seconds or (5 if args.quick else 30)
     args.warmup = args.warmup if args.warmup is not None else (1 if args.quick else 2)
+    args.repeats = args.repeats or (1 if args.quick else 3)
     args.command = " ".join(["bench/run.py", *(sys.argv[1:] if argv is None else argv)])
     results_path = OUT / ("results-quick.json" if args.quick else "results.json")
     if args.report_only:
@@ -108,7 +114,16 @@ def main(argv: list[str] | None = None) -> int:
     write_doc(doc, block)
     saved = {
         key: getattr(args, key)
-        for key in ("quick", "seconds", "soak_seconds", "warmup", "max_backlog", "command", "when")
+        for key in (
+            "quick",
+            "seconds",
+            "soak_seconds",
+            "warmup",
+            "repeats",
+            "max_backlog",
+            "command",
+            "when",
+        )
     }
     results_path.write_text(
         json.dumps(

@@ -18,6 +18,16 @@ QUICK_DOC = OUT / "BENCHMARKS-quick.md"
 BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
 
 
+def _rounds(args: argparse.Namespace) -> str:
+    repeats = getattr(args, "repeats", 1) or 1
+    if repeats == 1:
+        return ""
+    return (
+        f"the 32-connection questions asked in {repeats} rounds, each row the median run by "
+        "requests/s (*samples*: every round's requests/s); "
+    )
+
+
 def report(results: dict[int, SizeResult], info: dict[str, str], args: argparse.Namespace) -> str:
     lines = [
         BEGIN,
@@ -36,6 +46,7 @@ def report(results: dict[int, SizeResult], info: dict[str, str], args: argparse.
         "",
         f"wrk `-t2 -c32 -d{args.seconds}s --latency` (the 256-connection run: "
         f"`-c256 -d{args.soak_seconds}s`), each run after a {args.warmup} s warm-up; "
+        f"{_rounds(args)}"
         "servers and wrk share the machine's cores; one uvicorn worker each. "
         "*alone ms*: one request at a time before the run (median of 3); "
         "*requests*: answers wrk received; *errors*: wrk's socket errors (connect, read, "
@@ -73,8 +84,8 @@ def report(results: dict[int, SizeResult], info: dict[str, str], args: argparse.
             ]
         lines += [
             "| question | alone ms | connections | requests | requests/s | p50 ms | p99 ms "
-            "| max ms | errors | backlog s |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| max ms | errors | backlog s | samples |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for name in ORDER:
             w = r.runs.get(name)
@@ -94,9 +105,10 @@ def report(results: dict[int, SizeResult], info: dict[str, str], args: argparse.
             )
             alone = _fmt_ms(w.solo_ms) if w.solo_ms is not None else f"failed: {w.solo_error}"
             backlog = "> max, restarted" if w.drain_seconds is None else f"{w.drain_seconds:.1f}"
+            samples = " / ".join(f"{rps:,.0f}" for rps in w.samples)
             lines.append(
                 f"| {question} | {alone} | {w.connections} | {w.requests:,} | {w.rps:,.0f} | "
-                f"{timing} | {errors} | {backlog} |"
+                f"{timing} | {errors} | {backlog} | {samples} |"
             )
         e, d, f = r.runs.get("events"), r.runs.get("datasette_events"), r.runs.get("floor")
         lines.append("")
@@ -181,7 +193,8 @@ pinned `datasette==0.65.5`. Everything it makes goes to `bench/out/` (git-ignore
   typed response (its ready JSON document, `event_document`).
   The floor is `bench/floor.py`, one async FastAPI endpoint returning a constant small JSON,
   served by the same uvicorn.
-- **wrk**: `-t2 -c32 -d10s --latency` at each question after a 2 s warm-up; the 256
+- **wrk**: `-t2 -c32 -d10s --latency` at each question after a 2 s warm-up, in three
+  rounds (`--repeats`), keeping for each question the median run by requests/s; the 256
   connections runs are `-c256 -d30s` at the events list, then at the floor (what the
   machine, wrk and uvicorn do under that load with no application in the way). Before
   each, the question is asked alone three times (*alone ms*, the median). Errors are wrk's

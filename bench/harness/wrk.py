@@ -32,6 +32,9 @@ class Wrk:
     solo_ms: float | None = None  # one request at a time, before the run
     solo_error: str = ""
     raw: str = ""
+    # requests/s of every run of this question, when it was run more than once (the kept
+    # run is the median of them)
+    samples: list[float] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
