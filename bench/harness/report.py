@@ -155,11 +155,11 @@ make bench-quick  # 10,000 events only, 3 s wrk runs: a smoke test (bench/out/BE
 ```
 
 They run `.venv/bin/python bench/run.py` (options: `--events N [N ...]`, `--quick`,
-`--seconds`, `--soak-seconds`, `--warmup`, `--max-backlog`, `--reuse-db` to skip reloading
-a database an earlier run loaded, `--doc PATH`, `--report-only` to write this file again
-from `bench/out/results.json`). The full run takes about half an hour, most of it
-generating and loading the 1,000,000 events (about 600 MB of NDJSON, 2 GB of SQLite; the
-load took 11 GB of memory when this was written). Needs
+`--seconds`, `--soak-seconds`, `--warmup`, `--repeats`, `--max-backlog`, `--reuse-db` to
+skip reloading a database an earlier run loaded, `--doc PATH`, `--report-only` to write this
+file again from `bench/out/results.json`). The full run takes about 20 minutes: generating
+the 1,000,000 events (about a minute, 600 MB of NDJSON), loading them (about 5 minutes,
+3 GB of SQLite, under 1 GB of memory), and the wrk runs (about 6 minutes a size). Needs
 [wrk](https://github.com/wg/wrk) (`apt-get install -y wrk`; the harness installs it when
 run as root) and network access to PyPI once, to make `bench/.venv-datasette` with a
 pinned `datasette==0.65.5`. Everything it makes goes to `bench/out/` (git-ignored).
