@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import create_engine
 
 from app.config import get_settings
@@ -111,11 +112,18 @@ def run_inline(work: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     connection: Connection = held[1]
     try:
         return work(connection, *args, **kwargs)
+    except DBAPIError:
+        # A database error may leave the kept connection unusable: the next request opens
+        # a new one rather than failing on this one for ever.
+        _INLINE.held = None
+        connection.invalidate()
+        raise
     finally:
-        if connection.in_transaction():
-            connection.rollback()
-        else:
-            connection.connection.driver_connection.rollback()  # type: ignore[union-attr]
+        if not connection.invalidated:
+            if connection.in_transaction():
+                connection.rollback()
+            else:
+                connection.connection.driver_connection.rollback()  # type: ignore[union-attr]
 
 
 def inline_capable() -> bool:

@@ -4,12 +4,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app import rawsql
+from app import migrations, rawsql
 from app.db import make_engine
 from app.events.schemas import EventQuery
 from app.events.service import EVENTS
+from app.main import create_app
+from app.seeding.loader import seed
+from tests.conftest import SEED_BUNDLES
 
 
 def test_connections_use_wal_foreign_keys_and_a_busy_timeout(empty_engine: Engine):
@@ -76,3 +80,24 @@ def test_hot_event_lists_read_an_index_in_order(
         assert index in plan, plan
         scans = [line for line in plan.splitlines() if line.startswith("SCAN")]
         assert all("INDEX" in line for line in scans), plan  # no full table scan
+
+
+def test_a_read_on_the_event_loop_recovers_from_a_database_error(fresh_url, use_database):
+    """A page read on the event loop's own connection (`app.db.run_inline`): a database
+    not yet migrated is a 503 problem, and once it is, the next request is answered."""
+    url = fresh_url()
+    use_database(url)
+    path = "/api/v1/events?country=RU&country=FR"
+    with TestClient(create_app()) as client:
+        failed = client.get(path)
+        assert failed.status_code == 503
+        assert failed.headers["content-type"] == "application/problem+json"
+
+        migrations.upgrade(url)
+        engine = make_engine(url)
+        seed(engine, [SEED_BUNDLES])
+        engine.dispose()
+        answered = client.get(path)
+
+    assert answered.status_code == 200
+    assert len(answered.json()["items"]) >= 3
