@@ -9,7 +9,9 @@ shape and run on the driver's own cursor with the query's values.
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import count
 from typing import Any
 
 from sqlalchemy import Connection, Insert, text
@@ -55,6 +57,13 @@ def begin_read(connection: Connection) -> None:
         driver.execute("BEGIN")  # type: ignore[union-attr]
 
 
+def _bind(dialect: str, positions: tuple[str, ...] | None, params: dict[str, Any]) -> Any:
+    """`params` as the driver takes them: in order for a positional paramstyle, else by name."""
+    if positions is not None:
+        return tuple(_driver_value(dialect, params[name]) for name in positions)
+    return {name: _driver_value(dialect, value) for name, value in params.items()}
+
+
 def driver_statement(
     connection: Connection,
     shape: Hashable,
@@ -68,12 +77,25 @@ def driver_statement(
     if compiled is None:
         compiled = _COMPILED[key] = _compile(connection, build_sql())
     sql, positions = compiled
-    values: Any = (
-        tuple(_driver_value(dialect, params[name]) for name in positions)
-        if positions is not None
-        else {name: _driver_value(dialect, value) for name, value in params.items()}
-    )
-    return sql, values
+    return sql, _bind(dialect, positions, params)
+
+
+@contextmanager
+def _driver_cursor(
+    connection: Connection, sql: str, values: Any, name: str | None = None
+) -> Iterator[Any]:
+    """A cursor of the connection's driver, closed after use; a driver error is raised as
+    SQLAlchemy would raise it (an OperationalError answers 503, see app/errors.py)."""
+    driver = connection.connection.driver_connection
+    cursor = driver.cursor(name=name) if name else driver.cursor()  # type: ignore[union-attr]
+    try:
+        yield cursor
+    except connection.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(
+            sql, values, exc, connection.dialect.loaded_dbapi.Error, dialect=connection.dialect
+        ) from exc
+    finally:
+        cursor.close()
 
 
 def fetch(
@@ -84,17 +106,9 @@ def fetch(
 ) -> list[tuple[Any, ...]]:
     """The rows of the statement of `shape` (its text made by `build_sql` the first time)."""
     sql, values = driver_statement(connection, shape, build_sql, params)
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
+    with _driver_cursor(connection, sql, values) as cursor:
         cursor.execute(sql, values)
         return list(cursor.fetchall())
-    except connection.dialect.loaded_dbapi.Error as exc:
-        # As SQLAlchemy would raise it (an OperationalError answers 503, see app/errors.py).
-        raise DBAPIError.instance(
-            sql, values, exc, connection.dialect.loaded_dbapi.Error, dialect=connection.dialect
-        ) from exc
-    finally:
-        cursor.close()
 
 
 _INSERTS: dict[tuple[str, str, tuple[str, ...]], tuple[str, tuple[str, ...] | None]] = {}
@@ -116,40 +130,23 @@ def execute_many(connection: Connection, insert: Insert, rows: list[dict[str, An
             tuple(order) if order is not None else None,
         )
     sql, positions = compiled
-    values: list[Any] = (
-        [tuple(_driver_value(dialect, row[name]) for name in positions) for row in rows]
-        if positions is not None
-        else [{name: _driver_value(dialect, value) for name, value in row.items()} for row in rows]
-    )
-    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
+    values = [_bind(dialect, positions, row) for row in rows]
+    with _driver_cursor(connection, sql, values[:1]) as cursor:
         cursor.executemany(sql, values)
-    except connection.dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(
-            sql, values[:1], exc, connection.dialect.loaded_dbapi.Error, dialect=connection.dialect
-        ) from exc
-    finally:
-        cursor.close()
     return len(rows)
+
+
+_STREAMS = count(1)
 
 
 def stream(connection: Connection, sql: str, batch: int = 2000) -> Iterator[tuple[Any, ...]]:
     """The rows of `sql` (no parameters), read in batches: a server-side cursor on
     PostgreSQL, so that a million rows are never all in memory."""
-    driver = connection.connection.driver_connection
-    if connection.dialect.name == "postgresql":
-        global _STREAMS
-        _STREAMS += 1
-        cursor = driver.cursor(name=f"entente_stream_{_STREAMS}")  # type: ignore[union-attr]
-        cursor.itersize = batch
-    else:
-        cursor = driver.cursor()  # type: ignore[union-attr]
-    try:
+    postgres = connection.dialect.name == "postgresql"
+    name = f"entente_stream_{next(_STREAMS)}" if postgres else None
+    with _driver_cursor(connection, sql, None, name) as cursor:
+        if postgres:
+            cursor.itersize = batch
         cursor.execute(sql)
         while rows := cursor.fetchmany(batch):
             yield from rows
-    finally:
-        cursor.close()
-
-
-_STREAMS = 0

@@ -113,6 +113,24 @@ class PartialDate:
         }
 
 
+def iso_day(value: Any) -> str:
+    """A date column's value as the driver gives it (a date on PostgreSQL, ISO text on
+    SQLite) as `YYYY-MM-DD`."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)[:10]
+
+
+_ISO_LENGTHS = {Precision.YEAR.value: 4, Precision.MONTH.value: 7}
+
+
+def partial_date_text(first: Any, precision: str | None) -> str | None:
+    """A stored partial date (its first day, as the driver gives it, and its precision) as
+    `PartialDate` prints itself: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`. For JSON written without
+    the model (ready documents); plain strings, not enum members, as it runs per item."""
+    if first is None:
+        return None
+    return iso_day(first)[: _ISO_LENGTHS.get(precision or "", 10)]
+
+
 def partial_date_columns(prefix: str, value: PartialDate | None) -> dict[str, Any]:
     """The `<prefix>_first/_last/_precision` columns that store one partial date."""
     return {

@@ -15,7 +15,6 @@ A document shows names from other records (people, topics, places, organizations
 parent event), so a load that changes one of those rewrites the documents that show it.
 """
 
-import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
 from itertools import groupby
@@ -28,6 +27,7 @@ from sqlalchemy import Connection, bindparam, select, text
 from app import rawsql
 from app.events.models import EventDocument, EventOutcomes, Role
 from app.seeding.sync import SyncReport
+from app.values import partial_date_text
 
 document = EventDocument.__table__  # type: ignore[attr-defined]
 CHUNK = 2000
@@ -66,15 +66,6 @@ CITATIONS = (
     "SELECT subject_id, source_id, excerpt FROM citation "
     "WHERE subject_type = 'event' {and_where} ORDER BY subject_id, ordinal"
 )
-
-
-def _partial_date(first: Any, precision: str | None) -> str | None:
-    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as `PartialDate` prints itself (the driver gives
-    SQLite's dates as ISO text and PostgreSQL's as dates)."""
-    if first is None:
-        return None
-    iso = first.isoformat() if isinstance(first, dt.date) else str(first)
-    return iso[:4] if precision == "year" else iso[:7] if precision == "month" else iso[:10]
 
 
 def _outcomes(stored: Any) -> dict[str, Any] | None:
@@ -140,9 +131,9 @@ def _body(
             "kind": kind,
             "status": status,
             "title": title,
-            "start": _partial_date(start_first, start_precision),
+            "start": partial_date_text(start_first, start_precision),
             "start_text": start_text,
-            "end": _partial_date(end_first, end_precision),
+            "end": partial_date_text(end_first, end_precision),
             "end_text": end_text,
             "place": {"id": place_id, "name": place_name} if place_id is not None else None,
             "host_country": host_country,
@@ -166,7 +157,7 @@ def _body(
                 "id": parent_id,
                 "kind": parent_kind,
                 "title": parent_title,
-                "start": _partial_date(parent_start_first, parent_start_precision),
+                "start": partial_date_text(parent_start_first, parent_start_precision),
             }
             if parent_id is not None
             else None,

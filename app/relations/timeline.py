@@ -1,6 +1,5 @@
 """The timeline of a pair: every dated item about it, merged in date order."""
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import partial
@@ -21,7 +20,7 @@ from app.relations.schemas import (
 from app.relations.service import Pair, canonical, item, pair_of
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
-from app.values import PartialDate, Precision
+from app.values import PartialDate, Precision, iso_day, partial_date_text
 
 ITEM_PATHS = {
     TimelineType.EVENT: "/api/v1/events/",
@@ -110,12 +109,7 @@ def _page_sql(types: int, *, date_from: bool, date_to: bool, after: bool, descen
     )
 
 
-def _iso(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
 # Plain strings, looked up per item (enum members cost more than the rest of an item).
-_DATE_LENGTHS = {Precision.YEAR.value: 4, Precision.MONTH.value: 7}
 _DAY = Precision.DAY.value
 _PATHS = {type_.value: path for type_, path in ITEM_PATHS.items()}
 
@@ -123,18 +117,16 @@ _PATHS = {type_.value: path for type_, path in ITEM_PATHS.items()}
 def _document(row: tuple[Any, ...], citations: list[dict[str, str]]) -> str:
     """A `TimelineItem` as JSON, in the model's field order."""
     date_first, type_, id_, _, precision, date_text, as_of, title, resource_id = row[:9]
-    first = _iso(date_first)
-    length = _DATE_LENGTHS.get(precision, 10)
     return orjson.dumps(
         {
             "type": type_,
             "id": id_,
-            "date": first[:length],
+            "date": partial_date_text(date_first, precision),
             "precision": precision,
             "date_text": date_text,
             "approximate": precision != _DAY,
             "date_is_as_of": bool(as_of),
-            "sort_date": first[:10],
+            "sort_date": iso_day(date_first),
             "title": title,
             "url": _PATHS[type_] + resource_id,
             "citations": citations,
