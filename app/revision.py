@@ -6,7 +6,7 @@ conditional request is answered without running its query.
 
 import datetime as dt
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, update
 from sqlmodel import Field, SQLModel
 
 
@@ -21,12 +21,6 @@ class KnowledgeBaseRevision(SQLModel, table=True):
 # The revision as a hot path reads it, through the driver (`app.rawsql`), with the time of
 # the load that made it: a database made again from scratch counts revisions from 0 again.
 REVISION_SQL = "SELECT revision, changed_at FROM kb_revision WHERE id = 1"
-
-
-def current_revision(connection: Connection) -> int:
-    table = KnowledgeBaseRevision.__table__  # type: ignore[attr-defined]
-    value = connection.execute(select(table.c.revision).where(table.c.id == 1)).scalar()
-    return int(value or 0)
 
 
 def bump_revision(connection: Connection) -> int:
