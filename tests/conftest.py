@@ -1,16 +1,18 @@
 """Fixtures: a freshly migrated database per test, seeded or empty, on the engine under test
 (SQLite by default; PostgreSQL with ENTENTE_TEST_ENGINE=postgres, see tests/databases.py)."""
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, insert
 
 from app import migrations
 from app.config import PROJECT_ROOT, get_settings
 from app.db import get_engine, make_engine
+from app.mechanisms.models import MechanismStatusChange
 from app.seeding.loader import seed
 from tests.databases import ENGINE, Databases
 
@@ -119,3 +121,22 @@ def copy_seed(folder: Path) -> Path:
         (SEED_BUNDLES / f"{SOURCE_ID}.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
     return bundle
+
+
+SECURITY = "security-cooperation-committee"
+
+
+def suspend_security_committee_in_march_2022(connection: Connection) -> None:
+    """A hypothetical entry in the seeded committee's history, after its resumption."""
+    table = MechanismStatusChange.__table__  # type: ignore[attr-defined]
+    connection.execute(
+        insert(table).values(
+            id=f"{SECURITY}--2-suspended",
+            mechanism_id=SECURITY,
+            ordinal=2,
+            status="suspended",
+            date_first=dt.date(2022, 3, 1),
+            date_last=dt.date(2022, 3, 31),
+            date_precision="month",
+        )
+    )

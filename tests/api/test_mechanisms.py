@@ -1,14 +1,12 @@
 """Cooperation mechanisms, asked as an analyst would."""
 
-import datetime as dt
-
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 
 from app.mechanisms import service
 from app.mechanisms.schemas import MechanismQuery
+from tests.conftest import SECURITY, suspend_security_committee_in_march_2022
 
-SECURITY = "security-cooperation-committee"
 ECONOMIC = "economic-financial-industrial-commercial-cooperation-committee"
 
 
@@ -61,17 +59,7 @@ def test_filters_by_member_and_kind(api: TestClient):
 def test_a_later_entry_of_the_history_becomes_the_current_status(seeded_engine: Engine):
     # A hypothetical suspension of the security committee after its resumption.
     with seeded_engine.begin() as connection:
-        connection.execute(
-            insert(service.mechanism_status).values(
-                id=f"{SECURITY}--2-suspended",
-                mechanism_id=SECURITY,
-                ordinal=2,
-                status="suspended",
-                date_first=dt.date(2022, 3, 1),
-                date_last=dt.date(2022, 3, 31),
-                date_precision="month",
-            )
-        )
+        suspend_security_committee_in_march_2022(connection)
 
         def found(status: str) -> list[str]:
             query = MechanismQuery.model_validate({"status": status})

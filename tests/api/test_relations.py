@@ -1,26 +1,29 @@
 """The relations of two countries, asked as an analyst would."""
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, select
 
 from app.relations import derived, service, timeline
 from app.relations.derived import facet, item
 from app.relations.schemas import TimelineQuery
 from app.seeding.loader import seed
 from app.values import PartialDate
-from tests.conftest import SEED_BUNDLES, SOURCE_ID
+from tests.conftest import (
+    SECURITY,
+    SEED_BUNDLES,
+    SOURCE_ID,
+    suspend_security_committee_in_march_2022,
+)
 
 DOSSIER = "/api/v1/relations/RU/FR"
 TIMELINE = "/api/v1/relations/RU/FR/timeline"
 AUGUST_VISIT = "2019-08-19-putin-official-visit-france"
 JUNE_VISIT = "2019-06-medvedev-visit-france"
 PHONE_CALLS = "2018-putin-macron-phone-calls"
-SECURITY = "security-cooperation-committee"
 ECONOMIC = "economic-financial-industrial-commercial-cooperation-committee"
 
 
@@ -95,17 +98,7 @@ def test_the_status_on_a_date_before_any_entry_is_null(api: TestClient):
 def test_valid_at_gives_the_status_then_not_the_current_one(seeded_engine: Engine):
     # A hypothetical suspension of the security committee in March 2022.
     with seeded_engine.begin() as connection:
-        connection.execute(
-            insert(service.mechanism_status).values(
-                id=f"{SECURITY}--2-suspended",
-                mechanism_id=SECURITY,
-                ordinal=2,
-                status="suspended",
-                date_first=dt.date(2022, 3, 1),
-                date_last=dt.date(2022, 3, 31),
-                date_precision="month",
-            )
-        )
+        suspend_security_committee_in_march_2022(connection)
 
         def status(valid_at: str | None) -> str | None:
             valid = PartialDate.parse(valid_at) if valid_at else None
