@@ -56,11 +56,20 @@ def migrate(
 
 
 @app.command()
-def seed(paths: PathsArg = None) -> None:
+def seed(
+    paths: PathsArg = None,
+    timings: Annotated[
+        bool, typer.Option(help="Print how long each phase of the load took (to stderr).")
+    ] = False,
+) -> None:
     """Load seed bundles: all of them or nothing, and a second run changes no row."""
     _require_migrated()
     try:
-        report = seed_bundles(get_engine(), paths or [get_settings().seed_dir / "bundles"])
+        report = seed_bundles(
+            get_engine(),
+            paths or [get_settings().seed_dir / "bundles"],
+            on_progress=(lambda line: typer.echo(f"took {line}", err=True)) if timings else None,
+        )
     except SeedFailed as errors:
         _fail(errors)
         return

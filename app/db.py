@@ -1,7 +1,9 @@
 """Engine and sessions. SQLite gets foreign keys, WAL and a busy timeout on every connection."""
 
 import asyncio
+import contextlib
 import contextvars
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -49,7 +51,9 @@ def make_engine(url: str, *, busy_timeout_ms: int | None = None) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
         if parsed.database and parsed.database != ":memory:":
-            cursor.execute("PRAGMA journal_mode=WAL")
+            # Refused while a bulk load holds the file in rollback mode; it sets WAL back.
+            with contextlib.suppress(sqlite3.OperationalError):
+                cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

@@ -1,17 +1,20 @@
 """What only the embedded SQLite engine does (not collected when testing PostgreSQL)."""
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from app import migrations, rawsql
 from app.db import make_engine
 from app.events.schemas import EventQuery
 from app.events.service import EVENTS
 from app.main import create_app
+from app.seeding import bulk
+from app.seeding.errors import SeedFailed
 from app.seeding.loader import seed
 from tests.conftest import SEED_BUNDLES
 
@@ -101,3 +104,72 @@ def test_a_read_on_the_event_loop_recovers_from_a_database_error(fresh_url, use_
 
     assert answered.status_code == 200
     assert len(answered.json()["items"]) >= 3
+
+
+def _journal_modes_during_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The journal mode each bulk load ran in, as its own connection saw it."""
+    seen: list[str] = []
+    load = bulk.load
+
+    def recording(connection: Connection, paths: list[Path]) -> Any:
+        seen.append(connection.exec_driver_sql("PRAGMA journal_mode").scalar())
+        return load(connection, paths)
+
+    monkeypatch.setattr(bulk, "load", recording)
+    return seen
+
+
+def test_a_bulk_load_writes_through_a_rollback_journal_then_wal_comes_back(
+    empty_engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    modes = _journal_modes_during_loads(monkeypatch)
+
+    assert seed(empty_engine, [SEED_BUNDLES]).diffed is False
+
+    assert modes == ["delete"]
+    database = Path(str(empty_engine.url.database))
+    assert not Path(f"{database}-journal").exists()
+    raw = sqlite3.connect(database)  # a connection of its own, not one the load used
+    try:
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert raw.execute("SELECT count(*) FROM event").fetchone()[0] > 0
+    finally:
+        raw.close()
+
+
+def test_a_failed_bulk_load_leaves_the_file_empty_and_in_wal_mode(
+    empty_engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    modes = _journal_modes_during_loads(monkeypatch)
+    bad = tmp_path / "bad.ndjson"
+    bad.write_text('{"places": {"id": "x", "name": "X", "country": "ZZ"}}\n', encoding="utf-8")
+
+    with pytest.raises(SeedFailed):
+        seed(empty_engine, [SEED_BUNDLES, bad])
+
+    assert modes == ["delete"]
+    raw = sqlite3.connect(Path(str(empty_engine.url.database)))
+    try:
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert raw.execute("SELECT count(*) FROM event").fetchone() == (0,)
+    finally:
+        raw.close()
+
+
+def test_a_bulk_load_beside_a_reader_stays_in_wal_mode_and_the_reader_reads_on(
+    empty_engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    modes = _journal_modes_during_loads(monkeypatch)
+    reader = sqlite3.connect(Path(str(empty_engine.url.database)), isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT count(*) FROM event").fetchone() == (0,)
+
+        assert seed(empty_engine, [SEED_BUNDLES]).diffed is False
+
+        assert modes == ["wal"]  # the switch was refused: the reader has the file open
+        assert reader.execute("SELECT count(*) FROM event").fetchone() == (0,)  # its snapshot
+        reader.execute("COMMIT")
+        assert reader.execute("SELECT count(*) FROM event").fetchone()[0] > 0
+    finally:
+        reader.close()

@@ -30,6 +30,8 @@ from app.seeding.sync import SyncReport
 from app.values import partial_date_text
 
 document = EventDocument.__table__  # type: ignore[attr-defined]
+NAME = "event documents"  # as `app.seeding.derived` lists it
+TABLE = "event_document"
 CHUNK = 2000
 ROLE_ORDER = {Role.HOST.value: 0, Role.GUEST.value: 1}  # then every other role
 OUTCOME_FIELDS = tuple(EventOutcomes.model_fields)
@@ -78,21 +80,26 @@ def _outcomes(stored: Any) -> dict[str, Any] | None:
     return {name: stored.get(name) for name in OUTCOME_FIELDS}
 
 
-def _named(rows: list[tuple[Any, ...]], names: dict[str, str]) -> list[dict[str, Any]]:
-    """`{id, name}` of the linked records (the rows' second column), by name then id."""
-    named = sorted((names[row[1]], row[1]) for row in rows)
-    return [{"id": id_, "name": name} for name, id_ in named]
+def _named(ids: list[str], names: dict[str, str]) -> list[dict[str, Any]]:
+    """`{id, name}` of the linked records, by name then id."""
+    if len(ids) == 1:  # most links: nothing to sort
+        return [{"id": ids[0], "name": names[ids[0]]}]
+    return [{"id": id_, "name": name} for name, id_ in sorted([(names[i], i) for i in ids])]
 
 
-def _body(
+def body_of(
     names: dict[str, dict[str, str]],
     event: tuple[Any, ...],
-    countries: list[tuple[Any, ...]],
-    organizations: list[tuple[Any, ...]],
-    participants: list[tuple[Any, ...]],
-    topics: list[tuple[Any, ...]],
-    citations: list[tuple[Any, ...]],
+    countries: list[str],
+    organizations: list[str],
+    participants: list[tuple[str, str]],
+    topics: list[str],
+    citations: list[tuple[str | None, str]],
 ) -> str:
+    """The document of `event` (a row of `EVENTS`, values as stored) with its distinct
+    countries in order, the ids of its organizations and topics, its participants as
+    (person, role) and its citations as (source, excerpt) in order; `names` by kind. Also
+    made by a bulk load from the records as it reads them (`app.seeding.bulk`)."""
     (
         id_,
         kind,
@@ -122,8 +129,10 @@ def _body(
     ) = event
     people = names["person"]
     ordered_participants = sorted(
-        (ROLE_ORDER.get(role, 2), people[person_id], person_id, role)
-        for _, person_id, role in participants
+        [
+            (ROLE_ORDER.get(role, 2), people[person_id], person_id, role)
+            for person_id, role in participants
+        ]
     )
     return orjson.dumps(
         {
@@ -137,7 +146,7 @@ def _body(
             "end_text": end_text,
             "place": {"id": place_id, "name": place_name} if place_id is not None else None,
             "host_country": host_country,
-            "countries": [row[1] for row in countries],
+            "countries": countries,
             "organizations": _named(organizations, names["organization"]),
             "participants": [
                 {"person": {"id": person_id, "name": name}, "role": role}
@@ -163,7 +172,7 @@ def _body(
             else None,
             "topics": _named(topics, names["topic"]),
             "notes": notes,
-            "citations": [{"source": row[1], "excerpt": row[2]} for row in citations],
+            "citations": [{"source": source, "excerpt": excerpt} for source, excerpt in citations],
         }
     ).decode()
 
@@ -171,19 +180,20 @@ def _body(
 Rows = Iterator[tuple[Any, ...]]
 
 
-def _by_event(rows: Rows) -> Callable[[str], list[tuple[Any, ...]]]:
+def _by_event(rows: Rows) -> Callable[[str], list[Any]]:
     """A reader of `rows` (ordered by their first column, the event id) that, asked for every
-    event id in the same order, returns each one's rows.
+    event id in the same order, returns each one's rows without the id: the second column
+    alone when there are two, else the tuple of the others.
 
     Only equality is compared, never order: every row belongs to an event, so the pending
     group is the asked event's or a later one's, whatever collation the database sorts by."""
     groups = groupby(rows, key=itemgetter(0))
     current: tuple[Any, Iterator[tuple[Any, ...]]] | None = next(groups, None)
 
-    def rows_of(event_id: str) -> list[tuple[Any, ...]]:
+    def rows_of(event_id: str) -> list[Any]:
         nonlocal current
         if current is not None and current[0] == event_id:
-            found = list(current[1])
+            found = [row[1] if len(row) == 2 else row[1:] for row in current[1]]
             current = next(groups, None)
             return found
         return []
@@ -218,7 +228,7 @@ def _documents(connection: Connection, ids: list[str] | None) -> Iterator[tuple[
     ]
     for event in stream(EVENTS):
         event_id = event[0]
-        yield event_id, _body(names, event, *(read(event_id) for read in readers))
+        yield event_id, body_of(names, event, *(read(event_id) for read in readers))
 
 
 def write(connection: Connection, ids: Iterable[str]) -> int:
@@ -243,6 +253,26 @@ def _insert(connection: Connection, documents: Iterator[tuple[str, str]]) -> int
     if batch:
         written += rawsql.execute_many(connection, document.insert(), batch)
     return written
+
+
+def write_new(connection: Connection, ids: list[str]) -> int:
+    """Writes the documents of the events `ids`, which have none yet."""
+    ordered = sorted(ids)
+    return sum(
+        _insert(connection, _documents(connection, ordered[start : start + CHUNK]))
+        for start in range(0, len(ordered), CHUNK)
+    )
+
+
+def write_missing(connection: Connection) -> int:
+    """Writes the documents of the events that have none."""
+    missing = connection.execute(
+        text(
+            "SELECT id FROM event WHERE NOT EXISTS "
+            "(SELECT 1 FROM event_document AS d WHERE d.event_id = event.id)"
+        )
+    ).scalars()
+    return write_new(connection, list(missing))
 
 
 def rebuild(connection: Connection) -> int:

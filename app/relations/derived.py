@@ -33,6 +33,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from app import rawsql
 from app.queries import iso_partial_date
 from app.relations.models import Facet, RelationFacet, RelationItem
 from app.relations.schemas import EVIDENCE, TimelineType
@@ -252,14 +253,14 @@ def _events(pair: Pair | None) -> list[ColumnElement[bool]]:
 
 
 def _facet_selects(pair: Pair | None) -> list[tuple[tuple[Facet, ...], Select[Any]]]:
-    """The facets counted in each pass, and the select of the pass's rows (a, b, item_id,
-    date_first, then one key per facet), for one pair or, with `pair` None, every pair."""
+    """The facets counted in each pass, and the select of the pass's rows (a, b, id,
+    date_first, item_id, then one key per facet), for one pair or, with `pair` None, every pair."""
     engaged = [*_events(pair), item.c.engaged == true()]
     statements = [item.c.type == TimelineType.STATEMENT.value, *_of_pair(pair)]
     year = cast(cast(extract("year", item.c.date_first), Integer), String)
 
     def of_items(*keys: ColumnElement[Any]) -> Select[Any]:
-        return select(item.c.a, item.c.b, item.c.id, item.c.date_first, *keys)
+        return select(item.c.a, item.c.b, item.c.id, item.c.date_first, item.c.item_id, *keys)
 
     pair_a, pair_b = _ordered(figure.c.country, figure.c.partner)
     claims = (
@@ -306,7 +307,12 @@ def _facet_selects(pair: Pair | None) -> list[tuple[tuple[Facet, ...], Select[An
 
 
 def _counted_rows(
-    connection: Connection, names: tuple[Facet, ...], source: Select[Any], *, every_pair: bool
+    connection: Connection,
+    names: tuple[Facet, ...],
+    source: Select[Any],
+    *,
+    every_pair: bool,
+    stored_in_order: bool,
 ) -> Iterator[dict[str, Any]]:
     """Rows of `relation_facet` for the facets `names` from `source` (a, b, item_id,
     date_first, a key per name): per (a, b, facet, key) the number of items and the ids of
@@ -317,16 +323,24 @@ def _counted_rows(
     whole pass, and a string aggregate's order is not guaranteed."""
     rows = source.subquery("counted")
     columns = list(rows.c)
-    # For every pair, ordered by an expression no index serves: SQLite would otherwise walk
-    # the timeline index and fetch each row from the table, slower than a scan and a sort.
-    first = columns[0] + "" if every_pair else columns[0]
-    ordered = select(*columns[:3], *columns[4:]).order_by(first, columns[1], columns[3], columns[2])
+    if stored_in_order:
+        # Just rebuilt: the items were numbered in (a, b, date_first, type, id) order, and
+        # each pass reads one type, so their numbers give the order wanted (no sort).
+        order: list[Any] = [columns[4]]
+    else:
+        # For every pair, ordered by an expression no index serves: SQLite would otherwise
+        # walk the timeline index and fetch each row from the table, slower than a scan and
+        # a sort.
+        first = columns[0] + "" if every_pair else columns[0]
+        order = [first, columns[1], columns[3], columns[2]]
+    ordered = select(*columns[:3], *columns[5:]).order_by(*order)
     facet_names = [name.value for name in names]
     pair_: tuple[str, str] = ("", "")
-    buckets: dict[tuple[str, str], list[Any]] = {}
+    buckets: dict[Any, list[Any]] = {}  # (name, key), or key alone in a pass of one facet
 
     def flush() -> Iterator[dict[str, Any]]:
-        for (name, key), (count, latest) in buckets.items():
+        for bucket_key, (count, latest) in buckets.items():
+            name, key = (single, bucket_key) if single is not None else bucket_key
             yield {
                 "a": pair_[0],
                 "b": pair_[1],
@@ -338,33 +352,49 @@ def _counted_rows(
         buckets.clear()
 
     single = facet_names[0] if len(facet_names) == 1 else None
-    for batch in connection.execute(ordered).partitions(20_000):
-        for a, b, item_id, *keys in batch:
-            if a != pair_[0] or b != pair_[1]:
-                if pair_[0]:
+    # Through the driver (`app.rawsql`): SQLAlchemy's row objects cost more than the
+    # counting. The statement's values are constants of the code and a pair's codes.
+    sql = str(ordered.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    a_, b_ = pair_
+    walked = rawsql.stream(connection, sql, 20_000)
+    if single is not None:
+        # One facet a pass but the first (the topics': two million rows at a million
+        # events): a bucket a key, named in `flush`.
+        for a, b, item_id, key in walked:
+            if b != b_ or a != a_:
+                if a_:
                     yield from flush()
-                pair_ = (a, b)
-            # One facet a pass but the first: its key needs no pairing with a name.
-            for name, key in (
-                ((single, keys[0]),) if single else zip(facet_names, keys, strict=True)
-            ):
-                bucket = buckets.get((name, key))
+                pair_ = a_, b_ = a, b
+            bucket = buckets.get(key)
+            if bucket is None:
+                bucket = buckets[key] = [0, collections.deque(maxlen=EVIDENCE)]
+            bucket[0] += 1
+            bucket[1].append(item_id)
+    else:
+        for a, b, item_id, *keys in walked:
+            if b != b_ or a != a_:
+                if a_:
+                    yield from flush()
+                pair_ = a_, b_ = a, b
+            for bucket_key in zip(facet_names, keys, strict=True):
+                bucket = buckets.get(bucket_key)
                 if bucket is None:
-                    bucket = buckets[(name, key)] = [0, collections.deque(maxlen=EVIDENCE)]
+                    bucket = buckets[bucket_key] = [0, collections.deque(maxlen=EVIDENCE)]
                 bucket[0] += 1
                 bucket[1].append(item_id)
-    if pair_[0]:
+    if a_:
         yield from flush()
 
 
-def _count_facets(connection: Connection, pair: Pair | None) -> int:
+def _count_facets(connection: Connection, pair: Pair | None, stored_in_order: bool = False) -> int:
     """Writes the facets of `pair` (None: of every pair); its old rows must be gone."""
     written = 0
     for names, source in _facet_selects(pair):
-        rows = _counted_rows(connection, names, source, every_pair=pair is None)
+        rows = _counted_rows(
+            connection, names, source, every_pair=pair is None, stored_in_order=stored_in_order
+        )
         while batch := list(itertools.islice(rows, 10_000)):
-            connection.execute(insert(facet), batch)
-            written += len(batch)
+            written += rawsql.execute_many(connection, insert(facet), batch)
     # A topic's total, by which the dossier ranks topics (its parts hold the evidence).
     parts = select(
         facet.c.a,
@@ -407,7 +437,9 @@ def rebuild(connection: Connection) -> int:
     ).rowcount
     for index in indexes:
         index.create(connection)
-    return written + _count_facets(connection, None)
+    # SQLite numbers the rows of an INSERT .. SELECT in the order the SELECT gives them.
+    in_order = connection.dialect.name == "sqlite"
+    return written + _count_facets(connection, None, stored_in_order=in_order)
 
 
 def is_empty(connection: Connection) -> bool:

@@ -171,6 +171,13 @@ def _has_fts(connection: Connection) -> bool:
     return connection.exec_driver_sql(query, (FTS_TABLE,)).first() is not None
 
 
+def rebuild(connection: Connection) -> int:
+    """Every document from the records; into an empty table without listing them first."""
+    if is_empty(connection):
+        return _build(connection)
+    return refresh(connection, all_records(connection))
+
+
 def all_records(connection: Connection) -> AllRecords:
     """Every searchable record, for a full rebuild."""
     return AllRecords(

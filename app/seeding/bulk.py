@@ -16,10 +16,12 @@ at the end, parents first.
 
 import json
 import multiprocessing as mp
+import pickle
 import queue
 import re
+import threading
 import traceback
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, Table, text
 
 from app.countries.models import Country, CountryCreate
+from app.events import documents as event_documents
 from app.models import metadata
 from app.seeding import fast_events
 from app.seeding.bundle import SECTION_KINDS
@@ -72,6 +75,10 @@ RECORD_TABLES = (
 BATCH_ROWS = 20_000
 # Events kept before their rows (about 8 an event) are inserted.
 EVENTS_A_BATCH = BATCH_ROWS // 8
+# Events whose kind, title and start are kept for their children's documents.
+PARENTS_KEPT = 100_000
+# The kinds whose names event documents show.
+_NAMED = ("person", "topic", "organization", "place")
 # The page cache of the load's connection (KiB, as SQLite takes a negative cache_size):
 # the default 2 MB makes every index insert of a large table a disk read.
 SQLITE_CACHE_KIB = 512 * 1024
@@ -145,6 +152,9 @@ class RowWriter:
         self.connection = connection
         self.channel = channel
         self.streaming = connection.dialect.name == "sqlite"
+        # Event documents made as events are read (`BulkLoad._document`): when rows are
+        # streamed; PostgreSQL's are all kept until the end, and would be a gigabyte more.
+        self.documents_here = self.streaming
         self.tables: dict[str, Table] = {table.name: table for table in metadata.sorted_tables}
         self.buffers: dict[str, list[list[Any]]] = defaultdict(list)
         self.counts: dict[str, int] = defaultdict(int)
@@ -305,6 +315,11 @@ class BulkLoad:
         }
         self.texts = SourceTexts()
         self._seq = 0
+        # What event documents show of other records, kept as they are read, so that an
+        # event whose references all came before it gets its document with its rows (see
+        # `_document`): names by kind, and the latest events' (kind, title, start).
+        self.names: dict[str, dict[str, str]] = {kind: {} for kind in _NAMED}
+        self.parents: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
 
     # Errors ------------------------------------------------------------------------------
 
@@ -545,12 +560,15 @@ class BulkLoad:
                 table_rows = list({tuple(r[k] for k in keys): r for r in table_rows}.values())
             for row in table_rows:
                 self.writer.add_dict(name, row)
+            if name in self.names:
+                self.names[name].update((row["id"], row["name"]) for row in table_rows)
 
     def _fast_event(self, file: _File, index: int, line: int, event: fast_events.FastEvent) -> None:
         """`_record` of an event that `fast_events` read: the same checks, in the same
         order, when any of them can fail; else only the look-ups."""
         self._define(file, "events", index, line, event.id)
-        if not self._plainly_valid(file, event):
+        plainly_valid = self._plainly_valid(file, event)
+        if not plainly_valid:
             self._check_event(file, ("events", index), line, event)
         if self.errors:
             return
@@ -575,8 +593,53 @@ class BulkLoad:
         default = file.default_source
         for ordinal, (source, excerpt) in enumerate(event.citations, start=1):
             rows.append(["event", event_id, ordinal, source or default, excerpt])
+        self._document(event, default, plainly_valid)
         if len(buffers["event"]) >= EVENTS_A_BATCH:
             self.writer.write_all()
+
+    def _document(self, event: fast_events.FastEvent, default: str | None, known: bool) -> None:
+        """The event's document (`app.events.documents`), made from the record now when
+        everything it shows was read before it (`known`: its references are; their names
+        were kept); else it is made from the tables at the end of the load. The parent's
+        part is kept for the latest `PARENTS_KEPT` events only: an older parent's children
+        wait for the end too."""
+        if not self.writer.documents_here:
+            return
+        row = event.row
+        parents = self.parents
+        parents[event.id] = (event.id, row[1], row[3], row[4], row[6])  # kind, title, start
+        if len(parents) > PARENTS_KEPT:
+            parents.popitem(last=False)
+        if not known:
+            return
+        parent = (None,) * 5
+        if event.part_of is not None:
+            if event.part_of not in parents:
+                return
+            parent = parents[event.part_of]
+        body = event_documents.body_of(
+            self.names,
+            (
+                *row[0:4],
+                row[4],  # start_first
+                row[6],  # start_precision
+                row[7],  # start_text
+                row[8],  # end_first
+                row[10],  # end_precision
+                row[11],  # end_text
+                row[12],  # place_id
+                self.names["place"][row[12]] if row[12] is not None else None,
+                *row[13:20],  # host country, duration (4), format, outcomes
+                *parent,
+                row[21],  # notes
+            ),
+            sorted(dict.fromkeys(event.countries)),
+            event.organizations,
+            event.participants,
+            event.topics,
+            [(source or default, excerpt) for source, excerpt in event.citations],
+        )
+        self.writer.buffers[event_documents.TABLE].append([event.id, body])
 
     def _plainly_valid(self, file: _File, event: fast_events.FastEvent) -> bool:
         """Whether every reference of the event is known already and every excerpt found."""
@@ -674,12 +737,18 @@ def load(connection: Connection, paths: list[Path]) -> SyncReport:
             raise SeedFailed(errors)
         late = sync_table(connection, countries, country_rows_for(connection, given))
         writer.finish()
+        if writer.counts.get(event_documents.TABLE):
+            # The events whose documents could not come with their rows (a reference read
+            # after them, a record checked the slow way, an old parent): made now.
+            event_documents.write_missing(connection)
     report = SyncReport()
+    if writer.counts.get(event_documents.TABLE):
+        report.built.add(event_documents.NAME)
     report.tables["country"] = (
         TableChanges(inserted=early.inserted, touched=early.touched) if early else late
     )
     for name in writer.tables:
-        if writer.counts.get(name):
+        if writer.counts.get(name) and name != event_documents.TABLE:  # records only
             report.tables[name] = TableChanges(inserted=writer.counts[name])
     return report
 
@@ -701,6 +770,57 @@ def _load_here(connection: Connection, found: list[Path]) -> Outcome:
     return bulk.sorted_errors(), bulk.given_wikidata(), bulk.writer
 
 
+class _Channel:
+    """Messages from the reading process to the writing one, through a pipe.
+
+    The reader pickles and writes each message from its own thread: `multiprocessing.Queue`
+    hands that to a feeder thread, which then fights the reading thread for the GIL and
+    writes a pipe's worth (64 KiB) a turn, so a batch of rows took longer to send than to
+    read. In the writing process a thread receives them (the pipe is read without the GIL)
+    while the main thread inserts; `maxsize` messages may wait there.
+    """
+
+    def __init__(self, context: Any, maxsize: int) -> None:
+        self._incoming, self._outgoing = context.Pipe(duplex=False)
+        self._received: queue.Queue[bytes | None] = queue.Queue(maxsize=maxsize)
+        self._closed = threading.Event()
+
+    def put(self, message: Any) -> None:
+        """(reading process) Sends `message`; blocks while the pipe is full."""
+        self._outgoing.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def start_receiving(self) -> None:
+        """(writing process, once the reader is forked) Receives until the reader ends."""
+        self._outgoing.close()  # the reader's end: its exit then ends the stream here
+
+        def receive() -> None:
+            while not self._closed.is_set():
+                try:
+                    data: bytes | None = self._incoming.recv_bytes()
+                except (EOFError, OSError):
+                    data = None
+                while not self._closed.is_set():
+                    try:
+                        self._received.put(data, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if data is None:
+                    return
+
+        threading.Thread(target=receive, name="bulk-load-receiver", daemon=True).start()
+
+    def get(self) -> Any:
+        """(writing process) The next message; None once the reader has ended."""
+        data = self._received.get()
+        return None if data is None else pickle.loads(data)
+
+    def close(self) -> None:
+        """(writing process) Stops receiving (the receiving thread ends within a second)."""
+        self._closed.set()
+        self._incoming.close()
+
+
 def _load_in_worker(connection: Connection, found: list[Path]) -> Outcome:
     """Reads and checks in a forked process while this one inserts the rows it sends.
 
@@ -710,18 +830,16 @@ def _load_in_worker(connection: Connection, found: list[Path]) -> Outcome:
     dialect. Errors and the bundles' countries come back at the end.
     """
     context = mp.get_context("fork")
-    channel = context.Queue(maxsize=8)
+    channel = _Channel(context, maxsize=32)
     worker = context.Process(target=_read_in_worker, args=(connection, found, channel))
     worker.start()
+    channel.start_receiving()
     writer = RowWriter(connection)
     try:
         while True:
-            try:
-                message = channel.get(timeout=5)
-            except queue.Empty:
-                if not worker.is_alive():
-                    raise RuntimeError("the bulk load's reading process ended early") from None
-                continue
+            message = channel.get()
+            if message is None:
+                raise RuntimeError("the bulk load's reading process ended early")
             if message[0] == "rows":
                 writer.execute(message[1], message[2])
             elif message[0] == "done":
@@ -734,6 +852,7 @@ def _load_in_worker(connection: Connection, found: list[Path]) -> Outcome:
         if worker.is_alive():
             worker.terminate()
         worker.join()
+        channel.close()
 
 
 def _read_in_worker(connection: Connection, found: list[Path], channel: Any) -> None:

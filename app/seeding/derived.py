@@ -34,14 +34,14 @@ def _search_refresh(connection: Connection, report: SyncReport) -> int:
 
 
 def _search_rebuild(connection: Connection) -> int:
-    return search_index.refresh(connection, search_index.all_records(connection))
+    return search_index.rebuild(connection)
 
 
 DERIVED: list[Derived] = [
     Derived("search", _search_refresh, _search_rebuild, search_index.is_empty),
     Derived("relations", relations.refresh, relations.rebuild, relations.is_empty),
     Derived(
-        "event documents",
+        event_documents.NAME,
         event_documents.refresh,
         event_documents.rebuild,
         event_documents.is_empty,
@@ -49,15 +49,26 @@ DERIVED: list[Derived] = [
 ]
 
 
-def refresh_derived(connection: Connection, report: SyncReport | None) -> int:
+def refresh_derived(
+    connection: Connection,
+    report: SyncReport | None,
+    on_done: Callable[[str], None] | None = None,
+    built: set[str] | frozenset[str] = frozenset(),
+) -> int:
     """Brings every derived table up to date; returns the number of rows written.
 
-    With `report` None, or for a table that is empty, everything is rebuilt.
+    With `report` None, or for a table that is empty, everything is rebuilt, except the
+    tables named in `built`, which the load made whole itself. `on_done` is told each
+    table's name once it is done (the loader times its phases with it).
     """
     written = 0
     for derived in DERIVED:
-        if report is None or derived.is_empty(connection):
+        if derived.name in built:
+            written += 0  # made whole by the load
+        elif report is None or derived.is_empty(connection):
             written += derived.rebuild(connection)
         elif report.total:
             written += derived.refresh(connection, report)
+        if on_done is not None:
+            on_done(derived.name)
     return written

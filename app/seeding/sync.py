@@ -48,6 +48,8 @@ class SyncReport:
     tables: dict[str, TableChanges] = field(default_factory=dict)
     # False after a bulk load (`app.seeding.bulk`), whose changes name no touched record.
     diffed: bool = True
+    # The derived tables (`app.seeding.derived`) the load itself made whole as it wrote.
+    built: set[str] = field(default_factory=set)
 
     @property
     def total(self) -> int:

@@ -50,6 +50,8 @@ class SizeResult:
     load_seconds: float | None = None
     load_peak_rss_mb: float | None = None
     load_output: str = ""
+    # How long each phase of the load took, as `entente seed --timings` prints it.
+    load_phases: dict[str, float] = field(default_factory=dict)
     db_mb: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
     pair_events: int = 0
@@ -90,6 +92,7 @@ def prepare(n: int, result: SizeResult, env: dict[str, str], reuse_db: bool) -> 
             result.load_seconds = loaded.get("load_seconds")
             result.load_peak_rss_mb = loaded.get("load_peak_rss_mb")
             result.load_output = loaded.get("load_output", "") + "\n(reused, not reloaded)"
+            result.load_phases = loaded.get("load_phases", {})
             result.db_mb = round(database.stat().st_size / 2**20, 1)
             return database
     for suffix in ("", "-wal", "-shm"):
@@ -99,12 +102,23 @@ def prepare(n: int, result: SizeResult, env: dict[str, str], reuse_db: bool) -> 
     files = [str(kb / name) for name in manifest["files"]]
     log(f"loading {n:,} events: entente seed {kb.relative_to(ROOT)}/*.ndjson")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    seconds, output = run_command([str(BIN / "entente"), "seed", *files], env, f"seed-{n}")
+    seconds, output = run_command(
+        [str(BIN / "entente"), "seed", "--timings", *files], env, f"seed-{n}"
+    )
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result.load_seconds = round(seconds, 1)
     # ru_maxrss is the largest child so far: meaningful when the seed is the largest.
     result.load_peak_rss_mb = round(peak / 1024, 0) if peak > before else None
-    result.load_output = output.strip().splitlines()[-1] if output.strip() else ""
+    lines = output.strip().splitlines()
+    result.load_output = next((line for line in lines if line.startswith("seeded:")), "")
+    result.load_phases = {
+        phase: float(took.removesuffix(" s"))
+        for phase, _, took in (
+            line.removeprefix("took ").rpartition(": ")
+            for line in lines
+            if line.startswith("took ")
+        )
+    }
     result.db_mb = round(database.stat().st_size / 2**20, 1)
     log(f"loaded in {seconds:.1f} s ({result.load_output}); {result.db_mb} MiB")
     stamp.write_text(
@@ -114,6 +128,7 @@ def prepare(n: int, result: SizeResult, env: dict[str, str], reuse_db: bool) -> 
                 "load_seconds": result.load_seconds,
                 "load_peak_rss_mb": result.load_peak_rss_mb,
                 "load_output": result.load_output,
+                "load_phases": result.load_phases,
             }
         )
     )

@@ -72,6 +72,9 @@ def report(results: dict[int, SizeResult], info: dict[str, str], args: argparse.
                 f"Bulk load (`entente seed`): **{r.load_seconds:.1f} s**{rss} ({r.load_output}).",
                 "",
             ]
+            if r.load_phases:
+                phases = "; ".join(f"{phase} {took:.1f} s" for phase, took in r.load_phases.items())
+                lines += [f"Its phases (`entente seed --timings`): {phases}.", ""]
         if r.failure:
             lines += [f"**Failed**: `{r.failure}`", ""]
         if not r.runs:
