@@ -160,9 +160,9 @@ make bench-quick  # 10,000 events only, 3 s wrk runs: a smoke test (bench/out/BE
 They run `.venv/bin/python bench/run.py` (options: `--events N [N ...]`, `--quick`,
 `--seconds`, `--soak-seconds`, `--warmup`, `--repeats`, `--max-backlog`, `--reuse-db` to
 skip reloading a database an earlier run loaded, `--doc PATH`, `--report-only` to write this
-file again from `bench/out/results.json`). The full run takes about 20 minutes: generating
-the 1,000,000 events (about a minute, 600 MB of NDJSON), loading them (about 5 minutes,
-3 GB of SQLite, under 1 GB of memory), and the wrk runs (about 6 minutes a size). Needs
+file again from `bench/out/results.json`). The full run takes about 15 minutes: generating
+the 1,000,000 events (15 s, 600 MB of NDJSON), loading them (about 90 s, 3 GB of SQLite,
+under 1 GB of memory), and the wrk runs (about 6 minutes a size). Needs
 [wrk](https://github.com/wg/wrk) (`apt-get install -y wrk`; the harness installs it when
 run as root) and network access to PyPI once, to make `bench/.venv-datasette` with a
 pinned `datasette==0.65.5`. Everything it makes goes to `bench/out/` (git-ignored).
@@ -178,9 +178,10 @@ pinned `datasette==0.65.5`. Everything it makes goes to `bench/out/` (git-ignore
   child meetings; trade figures per pair and year, statements (one per ~20 events), three
   mechanisms for each of the 10 busiest pairs, assessments. Seeded: the same N gives the
   same files.
-- **Load**: a fresh SQLite file, `entente migrate`, then `entente seed` of the bundles,
-  timed: the project's own bulk-load path, which checks every reference and excerpt, and
-  builds the derived tables (search index, event documents, pair tables).
+- **Load**: a fresh SQLite file, `entente migrate`, then `entente seed --timings` of the
+  bundles, timed from start to exit: the project's own bulk-load path, which checks every
+  reference and excerpt, and builds the derived tables (search index, event documents,
+  pair tables); the phases are what `--timings` prints.
 - **Servers**: `entente serve` (one uvicorn worker, `ENTENTE_LOG_LEVEL=WARNING`);
   `datasette serve` on the same file (`--setting sql_time_limit_ms 60000`), asked the
   equivalent question as a **canned query** (`/kb-N/pair_events.json?a=FR&b=RU&_shape=array`):
