@@ -33,6 +33,32 @@ def test_migrate_seed_and_validate_a_fresh_database(fresh_url, use_database):
     assert valid.output.startswith("valid: ")
 
 
+def test_seed_timings_name_every_phase_of_the_load(fresh_url, use_database):
+    use_database(fresh_url())
+    assert runner.invoke(app, ["migrate"]).exit_code == 0
+
+    timed = runner.invoke(app, ["seed", "--timings"])
+
+    assert timed.exit_code == 0, timed.output
+    phases = [
+        line.removeprefix("took ").rpartition(": ")[0]
+        for line in timed.output.splitlines()
+        if line.startswith("took ")
+    ]
+    assert phases == [
+        "records read, checked and written (bulk)",
+        "search",
+        "relations",
+        "event documents",
+        "committed",
+    ]
+    seconds = [
+        line.rpartition(": ")[2] for line in timed.output.splitlines() if line.startswith("took ")
+    ]
+    assert all(s.endswith(" s") and float(s.removesuffix(" s")) >= 0 for s in seconds)
+    assert any(line.startswith("seeded: ") for line in timed.output.splitlines())
+
+
 def test_validate_exits_non_zero_and_lists_every_error(
     tmp_path: Path, use_database, empty_engine: Engine
 ):

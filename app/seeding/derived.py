@@ -63,12 +63,11 @@ def refresh_derived(
     """
     written = 0
     for derived in DERIVED:
-        if derived.name in built:
-            written += 0  # made whole by the load
-        elif report is None or derived.is_empty(connection):
-            written += derived.rebuild(connection)
-        elif report.total:
-            written += derived.refresh(connection, report)
+        if derived.name not in built:
+            if report is None or derived.is_empty(connection):
+                written += derived.rebuild(connection)
+            elif report.total:
+                written += derived.refresh(connection, report)
         if on_done is not None:
             on_done(derived.name)
     return written

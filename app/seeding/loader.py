@@ -418,11 +418,13 @@ def _one_load_at_a_time(engine: Engine) -> Iterator[None]:
     written, as one after the other would. PostgreSQL's loads take an advisory lock
     instead (`begin_writing`)."""
     database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: loads are serialized by SQLite's lock alone
+        fcntl = None  # type: ignore[assignment]
+    if fcntl is None or engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
-    import fcntl
-
     with open(f"{database}-load.lock", "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -442,11 +444,11 @@ def _journal_for_bulk_load(connection: Connection) -> Iterator[None]:
     database, once, and never journaled (the journal keeps the pages the file had). A
     crash midway leaves that journal, which rolls the file back at the next open.
 
-    What it costs: readers wait for the load (up to their busy timeout, then a 503)
-    instead of reading the empty database beside it. When another connection has the
-    file open in WAL mode the switch is refused and the load runs in WAL mode. WAL mode
-    comes back after the commit, whatever happens; should a reader hold the file then,
-    every connection the app opens sets it again.
+    What it costs: a connection opened during the load waits for it (up to its busy
+    timeout, then a 503) instead of reading the empty database beside it. When another
+    connection has the file open the switch is refused and the load runs in WAL mode. WAL
+    mode comes back after the commit, whatever happens; should a reader hold the file
+    then, every connection the app opens sets it again.
     """
     driver = connection.connection.driver_connection
     switched = False
@@ -480,7 +482,7 @@ def _journal_mode(driver: Any, mode: str | None = None) -> str:
 
 
 class _Phases:
-    """Reports how long each phase of a load took (`entente seed` prints it)."""
+    """Reports how long each phase of a load took (`entente seed --timings` prints it)."""
 
     def __init__(self, on_progress: Callable[[str], None] | None) -> None:
         self.on_progress = on_progress
