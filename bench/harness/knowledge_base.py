@@ -236,6 +236,11 @@ def measure(
             ("search", f"{entente}/api/v1/search?q={COMMON_WORD}", 32, seconds, ent, entente_drain),
             ("events_c256", events_url, 256, soak, ent, entente_drain),
             ("floor_c256", floor + "/floor", 256, soak, flo, None),
+            # The same two with one wrk thread, which leaves the server a core of its own:
+            # beside the -t2 runs, they show what those runs' timeouts owe to wrk's second
+            # thread competing with the server for the machine's two cores.
+            ("events_c256_t1", events_url, 256, soak, ent, entente_drain),
+            ("floor_c256_t1", floor + "/floor", 256, soak, flo, None),
         ]
         # The 32-connection questions are asked in `repeats` rounds, one after another, so
         # that each has samples spread over the run; the run kept is the median by
@@ -257,6 +262,7 @@ def measure(
                         server=server,
                         drain_url=drain_url,
                         max_backlog=args.max_backlog,
+                        threads=1 if name.endswith("_t1") else 2,
                     )
                 )
         for name, runs in samples.items():

@@ -44,8 +44,9 @@ def report(results: dict[int, SizeResult], info: dict[str, str], args: argparse.
         "|---|---|",
         *[f"| {key} | {value} |" for key, value in info.items()],
         "",
-        f"wrk `-t2 -c32 -d{args.seconds}s --latency` (the 256-connection run: "
-        f"`-c256 -d{args.soak_seconds}s`), each run after a {args.warmup} s warm-up; "
+        f"wrk `-t2 -c32 -d{args.seconds}s --latency` (the 256-connection runs: "
+        f"`-c256 -d{args.soak_seconds}s`, with `-t1` where the row says so), each run after "
+        f"a {args.warmup} s warm-up; "
         f"{_rounds(args)}"
         "servers and wrk share the machine's cores; one uvicorn worker each. "
         "*alone ms*: one request at a time before the run (median of 3); "
@@ -200,7 +201,9 @@ pinned `datasette==0.65.5`. Everything it makes goes to `bench/out/` (git-ignore
 - **wrk**: `-t2 -c32 -d10s --latency` at each question after a 2 s warm-up, in three
   rounds (`--repeats`), keeping for each question the median run by requests/s; the 256
   connections runs are `-c256 -d30s` at the events list, then at the floor (what the
-  machine, wrk and uvicorn do under that load with no application in the way). Before
+  machine, wrk and uvicorn do under that load with no application in the way), then both
+  again with one wrk thread (`-t1`): with two, wrk's threads and the server share the
+  machine's two cores, and the rows show what that costs. Before
   each, the question is asked alone three times (*alone ms*, the median). Errors are wrk's
   socket errors (connect, read, write, timeout) plus non-2xx answers; wrk's timeout is its
   default 2 s, and a late answer counts as a timeout error, not in the latencies. A stall

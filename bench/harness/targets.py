@@ -35,6 +35,8 @@ QUESTIONS = {
     "search": f"Entente `GET /api/v1/search?q={COMMON_WORD}`",
     "events_c256": "Entente events list, 256 connections",
     "floor_c256": "Floor, 256 connections (the same load on the framework alone)",
+    "events_c256_t1": "Entente events list, 256 connections, one wrk thread (`-t1`)",
+    "floor_c256_t1": "Floor, 256 connections, one wrk thread (`-t1`)",
 }
 ORDER = list(QUESTIONS)
 
@@ -184,6 +186,13 @@ def verdicts(results: dict[int, SizeResult]) -> list[Verdict]:
             problems.append(
                 f"the floor under the same load: {floor_soak.errors} error(s), "
                 f"max {floor_soak.max_ms:.0f} ms"
+            )
+        one_thread = run("events_c256_t1")
+        if one_thread:
+            problems.append(
+                f"with one wrk thread (`-t1`, not the issue's setting): "
+                f"{one_thread.requests:,} requests, {one_thread.errors} error(s), "
+                f"max {one_thread.max_ms:.0f} ms"
             )
         out.append(
             Verdict(

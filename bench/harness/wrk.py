@@ -21,6 +21,7 @@ class Wrk:
     url: str
     connections: int
     seconds: int
+    threads: int = 2  # wrk's -t
     requests: int = 0
     rps: float = 0.0
     p50_ms: float = 0.0
@@ -100,19 +101,20 @@ def wrk(
     server: Server | None,
     drain_url: str | None,
     max_backlog: float,
+    threads: int = 2,
 ) -> Wrk:
-    result = Wrk(name, url, connections, seconds)
+    result = Wrk(name, url, connections, seconds, threads)
     result.solo_ms, result.solo_error = solo(url)
     if result.solo_ms is not None:
         result.solo_ms = round(result.solo_ms, 2)
     if warmup:
         subprocess.run(
-            [wrk_bin, "-t2", f"-c{connections}", f"-d{warmup}s", url],
+            [wrk_bin, f"-t{threads}", f"-c{connections}", f"-d{warmup}s", url],
             capture_output=True,
             check=False,
         )
         settle(server, drain_url, max_backlog)
-    argv = [wrk_bin, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    argv = [wrk_bin, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     proc = subprocess.run(argv, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed:\n{proc.stdout}{proc.stderr}")
