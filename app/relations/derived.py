@@ -314,8 +314,8 @@ def _counted_rows(
     every_pair: bool,
     stored_in_order: bool,
 ) -> Iterator[dict[str, Any]]:
-    """Rows of `relation_facet` for the facets `names` from `source` (a, b, item_id,
-    date_first, a key per name): per (a, b, facet, key) the number of items and the ids of
+    """Rows of `relation_facet` for the facets `names` from `source` (a, b, id, date_first,
+    item_id, a key per name): per (a, b, facet, key) the number of items and the ids of
     the latest `EVIDENCE`, oldest first, joined by spaces.
 
     The database orders the rows by pair then date; Python walks them once, keeping each
