@@ -255,24 +255,15 @@ def _insert(connection: Connection, documents: Iterator[tuple[str, str]]) -> int
     return written
 
 
-def write_new(connection: Connection, ids: list[str]) -> int:
-    """Writes the documents of the events `ids`, which have none yet."""
-    ordered = sorted(ids)
-    return sum(
-        _insert(connection, _documents(connection, ordered[start : start + CHUNK]))
-        for start in range(0, len(ordered), CHUNK)
-    )
-
-
 def write_missing(connection: Connection) -> int:
-    """Writes the documents of the events that have none."""
+    """Writes the documents of the events that have none (after a bulk load made the rest)."""
     missing = connection.execute(
         text(
             "SELECT id FROM event WHERE NOT EXISTS "
             "(SELECT 1 FROM event_document AS d WHERE d.event_id = event.id)"
         )
     ).scalars()
-    return write_new(connection, list(missing))
+    return write(connection, missing)
 
 
 def rebuild(connection: Connection) -> int:

@@ -97,14 +97,8 @@ def touched_records(report: SyncReport) -> dict[SearchType, set[str]]:
     return touched
 
 
-class AllRecords(dict[SearchType, set[str]]):
-    """Every searchable record (`all_records`): `refresh` may then write them all at once."""
-
-
 def refresh(connection: Connection, records: Mapping[SearchType, Iterable[str]]) -> int:
     """Rewrites the documents of `records` (a record no longer there loses its document)."""
-    if isinstance(records, AllRecords) and is_empty(connection):
-        return _build(connection)
     written = 0
     for kind, ids in records.items():
         ordered = sorted(ids)
@@ -178,11 +172,11 @@ def rebuild(connection: Connection) -> int:
     return refresh(connection, all_records(connection))
 
 
-def all_records(connection: Connection) -> AllRecords:
+def all_records(connection: Connection) -> dict[SearchType, set[str]]:
     """Every searchable record, for a full rebuild."""
-    return AllRecords(
-        {kind: set(connection.execute(select(_table(kind).c.id)).scalars()) for kind in SearchType}
-    )
+    return {
+        kind: set(connection.execute(select(_table(kind).c.id)).scalars()) for kind in SearchType
+    }
 
 
 def is_empty(connection: Connection) -> bool:

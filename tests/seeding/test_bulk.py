@@ -290,8 +290,8 @@ def test_the_one_statement_search_build_writes_the_chunked_documents(
     with engine.connect() as connection:
         built = connection.execute(select(documents).order_by(documents.c.doc_id)).all()
         connection.execute(documents.delete())
-        # A plain mapping: the chunked rewrite, 500 records a statement.
-        search_index.refresh(connection, dict(search_index.all_records(connection)))
+        # The chunked rewrite, 500 records a statement.
+        search_index.refresh(connection, search_index.all_records(connection))
         chunked = connection.execute(select(documents).order_by(documents.c.doc_id)).all()
         connection.rollback()
     assert sorted(row[1:] for row in built) == sorted(row[1:] for row in chunked)
