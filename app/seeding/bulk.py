@@ -38,7 +38,14 @@ from app.events import documents as event_documents
 from app.models import metadata
 from app.seeding import fast_events
 from app.seeding.bundle import SECTION_KINDS
-from app.seeding.checks import SourceTexts, excerpt_problem, fold_whitespace, references, walk
+from app.seeding.checks import (
+    SourceTexts,
+    excerpt_problem,
+    fold_whitespace,
+    read_source_text,
+    references,
+    walk,
+)
 from app.seeding.errors import SeedError, SeedFailed
 from app.seeding.rows import build_rows, new_rows
 from app.seeding.sync import SyncReport, TableChanges, sync_table
@@ -429,17 +436,10 @@ class BulkLoad:
         self._record(file, section, index, line, record, source_text)
 
     def _source_text(self, file: _File, loc: Loc, line: int, record: SourceCreate) -> str | None:
-        if record.text is not None:
-            return record.text
-        assert record.text_file is not None
-        text_path = file.path.parent / record.text_file
-        try:
-            return text_path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-            message = f"cannot read {text_path}: {reason}"
-            self._error(PARSE, file, line, (*loc, "text_file"), message)
-            return None
+        source_text, problem = read_source_text(file.path.parent, record)
+        if source_text is None:
+            self._error(PARSE, file, line, (*loc, "text_file"), str(problem))
+        return source_text
 
     def _add_source_text(self, source_id: str, source_text: str) -> None:
         folded = fold_whitespace(source_text)

@@ -3,12 +3,13 @@
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from app.seeding.yaml_lines import Loc
-from app.sources.models import CitationCreate
+from app.sources.models import CitationCreate, SourceCreate
 from app.values import Ref
 
 
@@ -116,3 +117,17 @@ def excerpt_problem(
         shown = excerpt if len(excerpt) <= 90 else excerpt[:87] + "..."
         return "excerpt", f"excerpt not found in source '{source_id}': \"{shown}\""
     return None
+
+
+def read_source_text(folder: Path, record: SourceCreate) -> tuple[str | None, str | None]:
+    """A source's text, given inline or in its `text_file` (relative to the bundle's
+    `folder`): `(text, None)`, or `(None, why)` when the file cannot be read as UTF-8."""
+    if record.text is not None:
+        return record.text, None
+    assert record.text_file is not None
+    text_path = folder / record.text_file
+    try:
+        return text_path.read_text(encoding="utf-8"), None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        return None, f"cannot read {text_path}: {reason}"

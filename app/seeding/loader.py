@@ -17,7 +17,14 @@ from app.countries.models import CountryCreate
 from app.revision import bump_revision
 from app.seeding import bulk
 from app.seeding.bundle import SECTION_KINDS, Bundle
-from app.seeding.checks import SourceTexts, citation_problem, fold_whitespace, references, walk
+from app.seeding.checks import (
+    SourceTexts,
+    citation_problem,
+    fold_whitespace,
+    read_source_text,
+    references,
+    walk,
+)
 from app.seeding.derived import refresh_derived
 from app.seeding.errors import SeedError, SeedFailed
 from app.seeding.rows import Rows, build_rows, new_rows
@@ -181,28 +188,12 @@ def _add_record(parsed: ParsedFile, section: str, index: int, item: Any) -> list
         parsed.countries[record.code] = (record.wikidata, loc)
         return []
     if isinstance(record, SourceCreate):
-        errors: list[SeedError] = []
-        source_text = _source_text(parsed, loc, record, errors)
+        source_text, problem = read_source_text(parsed.path.parent, record)
         if source_text is None:
-            return errors
+            return [parsed.error((*loc, "text_file"), str(problem))]
         parsed.source_texts[record.id] = source_text
     parsed.records.append(ParsedRecord(section, index, record))
     return []
-
-
-def _source_text(
-    parsed: ParsedFile, loc: Loc, record: SourceCreate, errors: list[SeedError]
-) -> str | None:
-    if record.text is not None:
-        return record.text
-    assert record.text_file is not None
-    text_path = parsed.path.parent / record.text_file
-    try:
-        return text_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        errors.append(parsed.error((*loc, "text_file"), f"cannot read {text_path}: {reason}"))
-        return None
 
 
 class KnownIds:

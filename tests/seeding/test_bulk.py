@@ -211,6 +211,35 @@ def test_errors_are_the_diff_based_load_s_and_nothing_is_written(
     assert dump(fast) == empty
 
 
+def test_a_source_text_file_that_cannot_be_read_is_the_same_error_on_both_paths(
+    new_engine: Callable[[], Engine], diff_based: Callable[[], None], tmp_path: Path
+) -> None:
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9".encode("latin-1"))
+    source = {"id": "unread", "title": "Unread"}
+    bundle = write_ndjson(
+        tmp_path / "00-sources.ndjson",
+        [
+            {"sources": source | {"text_file": "missing.txt"}},
+            {"sources": source | {"id": "latin", "text_file": "latin1.txt"}},
+        ],
+    )
+    fast, slow = new_engine(), new_engine()
+
+    with pytest.raises(SeedFailed) as fast_failure:
+        seed(fast, [bundle])
+    diff_based()
+    with pytest.raises(SeedFailed) as slow_failure:
+        seed(slow, [bundle])
+
+    fast_errors = [str(error) for error in fast_failure.value.errors]
+    assert fast_errors == [str(error) for error in slow_failure.value.errors]
+    assert fast_errors == [
+        f"{bundle}:1 sources[0].text_file: cannot read {tmp_path / 'missing.txt'}: "
+        "No such file or directory",
+        f"{bundle}:2 sources[1].text_file: cannot read {tmp_path / 'latin1.txt'}: not UTF-8 text",
+    ]
+
+
 def test_a_source_given_twice_with_different_texts_is_left_to_the_diff_based_load(
     new_engine: Callable[[], Engine], tmp_path: Path
 ) -> None:
