@@ -16,9 +16,10 @@ tests/seeding/test_bulk.py says when it needs a new value.
 import hashlib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import CodeType
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -111,6 +112,7 @@ _PARTICIPANT = Role.PARTICIPANT.value
 # Slugs seen valid (people, places, topics: a bulk load names the same few over and over).
 _SLUGS: set[str] = set()
 _COUNTRIES: dict[str, str | None] = {}
+_T = TypeVar("_T")
 
 
 class _NotPlain(Exception):
@@ -176,35 +178,37 @@ def _text(value: Any) -> str | None:
     return value
 
 
-def _date(value: Any) -> tuple[PartialDate, str]:
-    """`PartialDate.parse` of a string, remembered (a bulk load repeats few dates)."""
-    if type(value) is not str:
-        raise _NotPlain
-    if value not in _DATES:
+def _remembered(memo: dict[str, _T | None], value: str, parse: Callable[[str], _T]) -> _T:
+    """`parse(value)`, remembered in `memo` (a bulk load repeats few values); a value that
+    `parse` refuses (ValueError) is remembered as refused and raises `_NotPlain`."""
+    if value not in memo:
         try:
-            parsed = PartialDate.parse(value)
-            _DATES[value] = (parsed, parsed.precision.value)
+            memo[value] = parse(value)
         except ValueError:
-            _DATES[value] = None
-    found = _DATES[value]
+            memo[value] = None
+    found = memo[value]
     if found is None:
         raise _NotPlain
     return found
+
+
+def _parsed_date(value: str) -> tuple[PartialDate, str]:
+    parsed = PartialDate.parse(value)
+    return parsed, parsed.precision.value
+
+
+def _date(value: Any) -> tuple[PartialDate, str]:
+    """`PartialDate.parse` of a string, remembered."""
+    if type(value) is not str:
+        raise _NotPlain
+    return _remembered(_DATES, value, _parsed_date)
 
 
 def _country(value: Any) -> str:
     """The `CountryCode` validator of a string, remembered."""
     if type(value) is not str or not 2 <= len(value) <= 3:
         raise _NotPlain
-    if value not in _COUNTRIES:
-        try:
-            _COUNTRIES[value] = _country_alpha2(value)
-        except ValueError:
-            _COUNTRIES[value] = None
-    code = _COUNTRIES[value]
-    if code is None:
-        raise _NotPlain
-    return code
+    return _remembered(_COUNTRIES, value, _country_alpha2)
 
 
 def _list(value: Any) -> list[Any]:
