@@ -81,31 +81,23 @@ def verdicts(results: dict[int, SizeResult]) -> list[Verdict]:
                 bad.append(f"{r.name}: {r.errors} error(s)")
         return "; ".join(bad)
 
-    events, data, floor = run("events"), run("datasette_events"), run("floor")
-    if events and data:
-        ratio = _ratio(events.rps, data.rps) or 0.0
-        errs = clean(events, data)
-        out.append(
-            Verdict(
-                "Events pair list vs Datasette (requests/s)",
-                f">= {DATASETTE_FACTOR:g}x",
-                f"{ratio:.2f}x",
-                ratio >= DATASETTE_FACTOR and not errs,
-                "; ".join(filter(None, [note(big), errs])),
+    events = run("events")
+    for other, label, factor in (
+        (run("datasette_events"), "Events pair list vs Datasette (requests/s)", DATASETTE_FACTOR),
+        (run("floor"), "Events pair list vs framework floor (requests/s)", FLOOR_FACTOR),
+    ):
+        if events and other:
+            ratio = _ratio(events.rps, other.rps) or 0.0
+            errs = clean(events, other)
+            out.append(
+                Verdict(
+                    label,
+                    f">= {factor:g}x",
+                    f"{ratio:.2f}x",
+                    ratio >= factor and not errs,
+                    "; ".join(filter(None, [note(big), errs])),
+                )
             )
-        )
-    if events and floor:
-        ratio = _ratio(events.rps, floor.rps) or 0.0
-        errs = clean(events, floor)
-        out.append(
-            Verdict(
-                "Events pair list vs framework floor (requests/s)",
-                f">= {FLOOR_FACTOR:g}x",
-                f"{ratio:.2f}x",
-                ratio >= FLOOR_FACTOR and not errs,
-                "; ".join(filter(None, [note(big), errs])),
-            )
-        )
     if events:
         errs = clean(events)
         out.append(
