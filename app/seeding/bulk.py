@@ -159,9 +159,6 @@ class RowWriter:
         self.connection = connection
         self.channel = channel
         self.streaming = connection.dialect.name == "sqlite"
-        # Event documents made as events are read (`BulkLoad._document`): when rows are
-        # streamed; PostgreSQL's are all kept until the end, and would be a gigabyte more.
-        self.documents_here = self.streaming
         self.tables: dict[str, Table] = {table.name: table for table in metadata.sorted_tables}
         self.buffers: dict[str, list[list[Any]]] = defaultdict(list)
         self.counts: dict[str, int] = defaultdict(int)
@@ -603,7 +600,9 @@ class BulkLoad:
         were kept); else it is made from the tables at the end of the load. The parent's
         part is kept for the latest `PARENTS_KEPT` events only: an older parent's children
         wait for the end too."""
-        if not self.writer.documents_here:
+        if not self.writer.streaming:
+            # PostgreSQL's rows are all kept until the end: its documents, a gigabyte more
+            # for a million events, are rebuilt from the tables instead.
             return
         row = event.row
         parents = self.parents
