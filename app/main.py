@@ -55,12 +55,15 @@ def create_app() -> FastAPI:
         # has its own metrics (/metrics) and request logs (app/observability.py).
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
+    # FastAPI tries the app's routes in their order on every request, a few µs each: the API
+    # first (its busiest routers first, see `app.api`), then what is asked rarely, the
+    # metrics, the docs and the probes (measured in docs/BENCHMARKS.md).
+    include_api(app)
     install_observability(app)
     app.add_middleware(BodyETagMiddleware)
     install_error_handlers(app)
     install_docs(app)
-    app.include_router(health_router)  # first: probes are asked often and must be cheap
-    include_api(app)
+    app.include_router(health_router)
     return app
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Connection, Select, func, select, tuple_
 
@@ -117,14 +118,15 @@ def _typed(column: ColumnElement[Any], value: Any) -> Any:
 
 
 def encode_cursor(sort: str, values: list[Any]) -> str:
-    raw = json.dumps([sort, *values], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return base64.urlsafe_b64encode(orjson.dumps([sort, *values])).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str, sort: str) -> list[Any]:
     """The key values in `cursor`; a cursor from another sort order or garbage is a 422."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        # The standard library's parser: it keeps an integer beyond 64 bits an integer, which
+        # the column check then refuses (orjson would make it a float).
         decoded = json.loads(raw)
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise InvalidInput(("query", "cursor"), "malformed cursor") from None
@@ -162,6 +164,15 @@ def count_rows(connection: Connection, statement: Select[Any]) -> int:
 
 
 Q = TypeVar("Q", bound=ListQuery)
+
+
+@dataclass(frozen=True)
+class RevisedPage:
+    """A page of ready JSON documents read at a known revision of the knowledge base."""
+
+    revision: str  # as `app.revision.revision_text` writes it
+    items: bytes  # the documents, comma-separated: the inside of the page's `items` array
+    last_key: list[Any] | None  # the key of the last item, if more items follow
 
 
 @dataclass(frozen=True)
@@ -206,6 +217,13 @@ class Listing(Generic[Q, T]):
     ) -> tuple[list[str], list[Any] | None] | None:
         """A page as ready JSON documents (one per item, as `build` would make it) and the
         key of the last if more follow; None for a listing that keeps no documents."""
+        return None
+
+    def page_at_revision(
+        self, connection: Connection, *, query: Q, after: list[Any] | None, limit: int
+    ) -> RevisedPage | None:
+        """A page as ready JSON and the knowledge base's revision, read by one statement;
+        None for a listing that keeps no documents."""
         return None
 
     def bounded(self, query: Q) -> bool:

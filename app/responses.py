@@ -5,7 +5,6 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from functools import lru_cache, partial
 from typing import Any, TypeVar
-from urllib.parse import urlencode
 
 import orjson
 from pydantic import BaseModel, TypeAdapter
@@ -139,7 +138,7 @@ def _next_link(request: Request, cursor: str) -> str:
     (the other parameters kept as the client encoded them)."""
     query = request.scope["query_string"].decode("latin-1")
     params = [p for p in query.split("&") if p and p.split("=", 1)[0] != "cursor"]
-    params.append(urlencode({"cursor": cursor}))
+    params.append(f"cursor={cursor}")  # URL-safe base64: nothing to escape
     return f'<{request.scope["path"]}?{"&".join(params)}>; rel="next"'
 
 
@@ -155,16 +154,28 @@ async def list_response(
         return await _stream(request, query, fmt, sort, item_type, fetch, after)
 
     facet_names = [str(name) for name in getattr(query, "facet", [])]
-    page_model = FacetedPage[item_type] if listing.facets else Page[item_type]  # type: ignore[valid-type]
 
     def work(connection: Connection) -> tuple[str, bytes, str | None]:
-        etag = _check(connection, request, fmt.value)
-        documents = listing.page_documents(connection, query=query, after=after, limit=query.limit)
-        if documents is not None:
-            bodies, last_key = documents
-            items: list[T] = []
+        if query.count or facet_names:
+            rawsql.begin_read(connection)  # the count and facets see the page's snapshot
+        revised = listing.page_at_revision(connection, query=query, after=after, limit=query.limit)
+        if revised is not None:
+            etag = make_etag(revised.revision, request, fmt.value)
+            if etag_matches(request.headers.get("if-none-match"), etag):
+                raise _NotModified(etag)
+            joined: bytes | None = revised.items
+            last_key = revised.last_key
         else:
-            items, last_key = fetch(connection, after=after, limit=query.limit)
+            etag = _check(connection, request, fmt.value)
+            documents = listing.page_documents(
+                connection, query=query, after=after, limit=query.limit
+            )
+            if documents is not None:
+                bodies, last_key = documents
+                joined = ",".join(bodies).encode()
+            else:
+                joined = None
+                items, last_key = fetch(connection, after=after, limit=query.limit)
         next_cursor = encode_cursor(sort, last_key) if last_key is not None else None
         total = listing.count(connection, query=query) if query.count else None
         facets = (
@@ -174,7 +185,8 @@ async def list_response(
             if facet_names
             else None
         )
-        if documents is None:
+        if joined is None:
+            page_model = FacetedPage[item_type] if listing.facets else Page[item_type]  # type: ignore[valid-type]
             extra = {"facets": facets} if facets is not None else {}
             page = page_model(items=items, next_cursor=next_cursor, total=total, **extra)
             return etag, page.model_dump_json().encode(), next_cursor
@@ -183,8 +195,7 @@ async def list_response(
         tail = [b'],"next_cursor":', orjson.dumps(next_cursor), b',"total":', orjson.dumps(total)]
         if listing.facets:
             tail += [b',"facets":', FACETS_JSON.dump_json(facets)]
-        body = b"".join([b'{"items":[', ",".join(bodies).encode(), *tail, b"}"])
-        return etag, body, next_cursor
+        return etag, b"".join([b'{"items":[', joined, *tail, b"}"]), next_cursor
 
     # A page whose every row read is a row returned runs on the event loop (see `run_inline`).
     inline = not facet_names and not query.count and inline_capable() and listing.bounded(query)

@@ -5,6 +5,7 @@ conditional request is answered without running its query.
 """
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Connection, update
 from sqlmodel import Field, SQLModel
@@ -21,6 +22,17 @@ class KnowledgeBaseRevision(SQLModel, table=True):
 # The revision as a hot path reads it, through the driver (`app.rawsql`), with the time of
 # the load that made it: a database made again from scratch counts revisions from 0 again.
 REVISION_SQL = "SELECT revision, changed_at FROM kb_revision WHERE id = 1"
+# The same two values as columns of a statement that reads something else too, so that one
+# statement (one snapshot) gives a page and the revision it was read at.
+REVISION_COLUMNS = (
+    "(SELECT revision FROM kb_revision WHERE id = 1), "
+    "(SELECT changed_at FROM kb_revision WHERE id = 1)"
+)
+
+
+def revision_text(revision: Any, changed_at: Any) -> str:
+    """The revision as ETags use it ("0" for a database with no revision row)."""
+    return "0" if revision is None else f"{revision}@{changed_at}"
 
 
 def bump_revision(connection: Connection) -> int:

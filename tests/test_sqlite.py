@@ -51,7 +51,7 @@ def query_plan(
 
     monkeypatch.setattr(rawsql, "fetch", spy)
     with engine.connect() as connection:
-        EVENTS.page_documents(connection, query=query, after=cursor, limit=50)
+        EVENTS.page_at_revision(connection, query=query, after=cursor, limit=50)
         ((sql, values),) = ran
         plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", values)
         return "\n".join(row[3] for row in plan)
@@ -81,8 +81,19 @@ def test_hot_event_lists_read_an_index_in_order(
         assert "TEMP B-TREE" not in plan, plan  # no sort of the matching rows
         assert "LIST SUBQUERY" not in plan, plan  # no list of all of a country's events
         assert index in plan, plan
-        scans = [line for line in plan.splitlines() if line.startswith("SCAN")]
-        assert all("INDEX" in line for line in scans), plan  # no full table scan
+        # No full table scan: a SCAN of a table is through an index (the statement's other
+        # SCANs read the rows of its own subqueries, the CO-ROUTINEs, or its one row with no
+        # table, the CONSTANT ROW).
+        lines = plan.splitlines()
+        subqueries = {line.removeprefix("CO-ROUTINE ") for line in lines if "CO-ROUTINE" in line}
+        subqueries.add("CONSTANT ROW")
+        scans = [
+            line
+            for line in lines
+            if line.startswith("SCAN") and line.removeprefix("SCAN ") not in subqueries
+        ]
+        assert all("INDEX" in line for line in scans), plan
+        assert index in plan, plan
 
 
 def test_a_read_on_the_event_loop_recovers_from_a_database_error(fresh_url, use_database):

@@ -6,6 +6,7 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     Connection,
     Date,
@@ -40,12 +41,13 @@ from app.events.schemas import (
 )
 from app.facets import column_facet, link_facet, year_facet
 from app.organizations.models import Organization
-from app.pagination import Keyset, Listing, plain_value
+from app.pagination import Keyset, Listing, RevisedPage
 from app.people.models import Person
 from app.places.models import Place
 from app.queries import escape_like, grouped, one_or_not_found
 from app.rawsql import Fragment
 from app.refs import event_ref, event_refs, statement_refs
+from app.revision import REVISION_COLUMNS, revision_text
 from app.schemas import Named
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
@@ -211,8 +213,29 @@ DRIVERS = {
 }
 
 
-def _page_sql(driver: Driver, fragments: list[Fragment], *, descending: bool, after: bool) -> str:
-    """The SQL of a page of event documents for a query of this shape."""
+# How each engine joins a page's documents, and lists the keys of its rows, in the page's
+# order. SQLite before 3.44 takes no ORDER BY inside an aggregate: it aggregates the rows in
+# the order its subquery returns them (`tests/api/test_event_documents.py` compares every
+# page with the models'); the documents come back as a BLOB, with no decoding to text.
+_AGGREGATES = {
+    "sqlite": (
+        "CAST(group_concat(body, ',') AS BLOB)",
+        "json_group_array(json_array(k0, k1))",
+    ),
+    "postgresql": (
+        "string_agg(body, ',' ORDER BY {order})",
+        "CAST(json_agg(json_build_array(k0, k1) ORDER BY {order}) AS TEXT)",
+    ),
+}
+
+
+def _page_sql(
+    dialect: str, driver: Driver, fragments: list[Fragment], *, descending: bool, after: bool
+) -> str:
+    """The SQL of a page of event documents for a query of this shape: in one statement
+    (one snapshot), the knowledge base's revision, the page's documents joined (`:limit` of
+    them), and the keys of its last row and of the row after it, if any (from `:last`, the
+    0-based position of the page's last row)."""
     id_expression, keys, tables, condition = DRIVERS[driver]
     if driver is not Driver.EVENT and any(fragment.needs_row for fragment in fragments):
         tables += f" JOIN event ON event.id = {id_expression}"
@@ -221,11 +244,21 @@ def _page_sql(driver: Driver, fragments: list[Fragment], *, descending: bool, af
     if after:
         where.append(f"({keys[0]}, {keys[1]}) {'<' if descending else '>'} (:after_0, :after_1)")
     direction = "DESC" if descending else "ASC"
+    order = f"ORDER BY {keys[0]} {direction}, {keys[1]} {direction}"
+    rows = (
+        f"FROM {tables} JOIN event_document AS doc ON doc.event_id = {id_expression} "
+        f"WHERE {' AND '.join(where) or '1 = 1'} {order}"
+    )
+    documents, row_keys = (
+        aggregate.format(order=f"k0 {direction}, k1 {direction}")
+        for aggregate in _AGGREGATES[dialect]
+    )
     return (
-        f"SELECT {keys[0]}, {keys[1]}, doc.body FROM {tables} "
-        f"JOIN event_document AS doc ON doc.event_id = {id_expression} "
-        f"WHERE {' AND '.join(where) or '1 = 1'} "
-        f"ORDER BY {keys[0]} {direction}, {keys[1]} {direction} LIMIT :limit"
+        f"SELECT {REVISION_COLUMNS}, "
+        f"(SELECT {documents} FROM (SELECT {keys[0]} AS k0, {keys[1]} AS k1, doc.body AS body "
+        f"{rows} LIMIT :limit) AS page), "
+        f"(SELECT {row_keys} FROM (SELECT {keys[0]} AS k0, {keys[1]} AS k1 "
+        f"{rows} LIMIT 2 OFFSET :last) AS following)"
     )
 
 
@@ -364,16 +397,17 @@ class EventListing(Listing[EventQuery, EventPublic]):
         # every filter: each row read is a row of the page.
         return not event_filters(query, driven=2 if len(query.country) >= 2 else 1)
 
-    def page_documents(
+    def page_at_revision(
         self, connection: Connection, *, query: EventQuery, after: list[Any] | None, limit: int
-    ) -> tuple[list[str], list[Any] | None]:
-        """A page of ready documents, in one statement run through the driver.
+    ) -> RevisedPage:
+        """A page of ready documents and the revision, in one statement run through the
+        driver.
 
         Two countries or more are read from the pair's rows of `relation_item` (one row per
         event of both, in date order: no row read is thrown away, however many other events
         either country has); one country from its rows of `event_country`."""
         keyset = self.keyset(query)
-        params: dict[str, Any] = {"limit": limit + 1}
+        params: dict[str, Any] = {"limit": limit, "last": limit - 1}
         if len(query.country) >= 2:
             driver = Driver.PAIR
             params["pair_a"], params["pair_b"] = sorted(query.country[:2])
@@ -395,11 +429,12 @@ class EventListing(Listing[EventQuery, EventPublic]):
             keyset.descending,
             after is not None,
         )
-        rows = rawsql.fetch(
+        ((revision, changed_at, documents, row_keys),) = rawsql.fetch(
             connection,
             ("events page", shape),
             partial(
                 _page_sql,
+                connection.dialect.name,
                 driver,
                 fragments,
                 descending=keyset.descending,
@@ -407,10 +442,12 @@ class EventListing(Listing[EventQuery, EventPublic]):
             ),
             params,
         )
-        bodies = [row[2] for row in rows[:limit]]
-        if len(rows) <= limit:
-            return bodies, None
-        return bodies, [plain_value(value) for value in rows[limit - 1][:2]]
+        following = orjson.loads(row_keys) if row_keys else []
+        return RevisedPage(
+            revision=revision_text(revision, changed_at),
+            items=documents.encode() if isinstance(documents, str) else documents or b"",
+            last_key=following[0] if len(following) == 2 else None,
+        )
 
 
 EVENTS = EventListing(filtered=filtered, keysets=KEYSETS, build=build_events, facets=FACETS)

@@ -92,17 +92,24 @@ def test_an_empty_document_table_is_rebuilt_on_the_next_seed(seeded_engine: Engi
     assert documents(seeded_engine) == expected
 
 
-def all_ids(page, query: EventQuery) -> list[str]:
-    """Every id of a list, page by page (2 items a page, following the cursor)."""
+def all_ids(page, query: EventQuery, limit: int) -> list[str]:
+    """Every id of a list, page by page (`limit` items a page, following the cursor)."""
     ids: list[str] = []
     after = None
     while True:
-        items, after = page(query=query, after=after, limit=2)
-        ids += [json.loads(item)["id"] if isinstance(item, str) else item.id for item in items]
+        items, after = page(query=query, after=after, limit=limit)
+        ids += [item["id"] if isinstance(item, dict) else item.id for item in items]
         if after is None:
             return ids
 
 
+def documents_page(connection, *, query: EventQuery, after, limit: int):
+    """A page as the API reads it: the documents and the revision in one statement."""
+    page = EVENTS.page_at_revision(connection, query=query, after=after, limit=limit)
+    return json.loads(b"[" + page.items + b"]"), page.last_key
+
+
+@pytest.mark.parametrize("limit", [1, 2, 500])
 @pytest.mark.parametrize(
     "params",
     [
@@ -117,11 +124,13 @@ def all_ids(page, query: EventQuery) -> list[str]:
         {"participant": ["vladimir-putin"], "q": "visit"},
     ],
 )
-def test_each_way_of_reading_a_page_lists_the_same_events(seeded_engine: Engine, params: dict):
+def test_each_way_of_reading_a_page_lists_the_same_events(
+    seeded_engine: Engine, params: dict, limit: int
+):
     query = EventQuery(**params)
     with seeded_engine.connect() as connection:
-        from_documents = all_ids(partial(EVENTS.page_documents, connection), query)
-        from_models = all_ids(partial(EVENTS.page, connection), query)
+        from_documents = all_ids(partial(documents_page, connection), query, limit)
+        from_models = all_ids(partial(EVENTS.page, connection), query, limit)
         statement = EVENTS.matching(connection, query)
         matching = {row.id for row in connection.execute(statement)}
 
