@@ -1,7 +1,7 @@
 """The `entente` command: migrate, seed, validate, serve."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.exc import OperationalError
@@ -127,6 +127,14 @@ def examples() -> None:
     typer.echo("examples written")
 
 
+# The event loop and HTTP parser uvicorn serves with (bench/floor.py serves the same way).
+# Python's own loop, not uvloop: under 256 connections uvloop left some requests waiting
+# past 2 s (p99 about 1 s, the framework floor's constant endpoint included), where
+# Python's loop answered every one within 150 ms, for 2% fewer requests/s at 32 connections
+# (docs/BENCHMARKS.md). httptools parses HTTP in C.
+SERVER_OPTIONS: dict[str, Any] = {"loop": "asyncio", "http": "httptools"}
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind.")] = None,
@@ -144,6 +152,7 @@ def serve(
         workers=workers,
         proxy_headers=True,
         access_log=False,  # the app writes its own access line, with the request id
+        **SERVER_OPTIONS,
     )
 
 

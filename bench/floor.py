@@ -24,12 +24,21 @@ async def floor() -> JSONResponse:
 def main() -> None:
     import uvicorn
 
+    from app.cli import SERVER_OPTIONS
+
     parser = argparse.ArgumentParser(description="Serve the framework floor.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8099)
     args = parser.parse_args()
-    # As `entente serve` runs uvicorn (app/cli.py): defaults for loop and http, one worker.
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning")
+    # As `entente serve` runs uvicorn (app/cli.py): the same loop and HTTP parser, one worker.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        log_level="warning",
+        **SERVER_OPTIONS,
+    )
 
 
 if __name__ == "__main__":

@@ -236,29 +236,29 @@ def _page_sql(
     (one snapshot), the knowledge base's revision, the page's documents joined (`:limit` of
     them), and the keys of its last row and of the row after it, if any (from `:last`, the
     0-based position of the page's last row)."""
-    id_expression, keys, tables, condition = DRIVERS[driver]
+    id_expression, keys, tables, driving = DRIVERS[driver]
     if driver is not Driver.EVENT and any(fragment.needs_row for fragment in fragments):
         tables += f" JOIN event ON event.id = {id_expression}"
-    where = [condition] if condition else []
+    where = [driving] if driving else []
     where += [fragment.sql.format(id=id_expression) for fragment in fragments]
     if after:
         where.append(f"({keys[0]}, {keys[1]}) {'<' if descending else '>'} (:after_0, :after_1)")
     direction = "DESC" if descending else "ASC"
+    condition = " AND ".join(where) or "1 = 1"
     order = f"ORDER BY {keys[0]} {direction}, {keys[1]} {direction}"
-    rows = (
-        f"FROM {tables} JOIN event_document AS doc ON doc.event_id = {id_expression} "
-        f"WHERE {' AND '.join(where) or '1 = 1'} {order}"
-    )
     documents, row_keys = (
         aggregate.format(order=f"k0 {direction}, k1 {direction}")
         for aggregate in _AGGREGATES[dialect]
     )
+    # Every event has its document (each load writes both in one transaction, and
+    # `tests/api/test_event_documents.py` checks it), so the keys are read without them.
     return (
         f"SELECT {REVISION_COLUMNS}, "
         f"(SELECT {documents} FROM (SELECT {keys[0]} AS k0, {keys[1]} AS k1, doc.body AS body "
-        f"{rows} LIMIT :limit) AS page), "
+        f"FROM {tables} JOIN event_document AS doc ON doc.event_id = {id_expression} "
+        f"WHERE {condition} {order} LIMIT :limit) AS page), "
         f"(SELECT {row_keys} FROM (SELECT {keys[0]} AS k0, {keys[1]} AS k1 "
-        f"{rows} LIMIT 2 OFFSET :last) AS following)"
+        f"FROM {tables} WHERE {condition} {order} LIMIT 2 OFFSET :last) AS following)"
     )
 
 

@@ -54,7 +54,7 @@ def machine(args: argparse.Namespace) -> dict[str, str]:
     )
     packages = ", ".join(
         f"{name} {_version(name)}"
-        for name in ("fastapi", "starlette", "uvicorn", "uvloop", "httptools", "pydantic",
+        for name in ("fastapi", "starlette", "uvicorn", "httptools", "pydantic",
                      "sqlalchemy", "httpx")
     )  # fmt: skip
     return {
