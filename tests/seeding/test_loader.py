@@ -1,5 +1,6 @@
 """Seeding: idempotent, atomic, and every error reported with file, line and field."""
 
+import gc
 import json
 import textwrap
 import threading
@@ -486,3 +487,24 @@ def test_ndjson_errors_name_the_line(seeded_engine: Engine, tmp_path: Path):
     located = [(e.line, format_loc(e.loc)) for e in failure.value.errors]
     assert located == [(2, ""), (3, ""), (5, "topics[1].citations[0].excerpt")]
     assert dump(seeded_engine) == before
+
+
+def test_a_load_gives_the_cycle_collector_back_as_it_found_it(empty_engine: Engine, tmp_path: Path):
+    """A load pauses Python's cycle collector (app.seeding.loader): a process that loads,
+    such as a server's, must get it back running after a load, good or failed, and a
+    process that had it off must not find it turned on."""
+    bad = write_bundle(tmp_path, "bad.yaml", "events:\n  - id: no-kind\n")
+    assert gc.isenabled()
+
+    seed(empty_engine, [SEED_BUNDLES])
+    assert gc.isenabled()
+    with pytest.raises(SeedFailed):
+        seed(empty_engine, [bad])
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        seed(empty_engine, [SEED_BUNDLES])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
