@@ -410,7 +410,7 @@ def _collector_paused() -> Iterator[None]:
 
     A load makes millions of short-lived rows while it keeps millions of names and keys for
     its checks, and the collector, run every few hundred allocations, walks those survivors
-    again and again: pausing it took a 1,000,000-event load from 91 to 85 s
+    again and again: pausing it took a 1,000,000-event load from 91 to 79 s
     (docs/BENCHMARKS.md). The load's own structures make no reference cycles."""
     if not gc.isenabled():
         yield
