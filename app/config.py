@@ -28,7 +28,7 @@ class Settings(BaseSettings):
         default=20, ge=0, description="PostgreSQL: extra connections a process may open at peaks."
     )
     database_threads: int = Field(
-        default=2,
+        default=1,
         ge=1,
         le=64,
         description="Worker threads per process that run database work; raise it on "

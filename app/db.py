@@ -139,7 +139,8 @@ def inline_capable() -> bool:
 def _database_threads() -> ThreadPoolExecutor:
     # Few threads: on SQLite the work is mostly Python under the GIL, and forty threads taking
     # turns with the event loop starve it (requests waited seconds to be read); measured
-    # here, 2 threads answer more requests/s than 1, 4 or 8 (see the README's settings).
+    # here on Python's asyncio loop, 1 thread answers more requests/s than 2 or 4, with a
+    # shorter tail (see the README's settings).
     # asyncio's executor hand-off costs the event loop less than anyio's worker threads.
     return ThreadPoolExecutor(
         max_workers=get_settings().database_threads, thread_name_prefix="entente-db"
