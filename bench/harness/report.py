@@ -162,7 +162,7 @@ They run `.venv/bin/python bench/run.py` (options: `--events N [N ...]`, `--quic
 `--seconds`, `--soak-seconds`, `--warmup`, `--repeats`, `--max-backlog`, `--reuse-db` to
 skip reloading a database an earlier run loaded, `--doc PATH`, `--report-only` to write this
 file again from `bench/out/results.json`). The full run takes about 15 minutes: generating
-the 1,000,000 events (15 s, 600 MB of NDJSON), loading them (about 90 s, 3 GB of SQLite,
+the 1,000,000 events (15 s, 600 MB of NDJSON), loading them (about 80 s, 3 GB of SQLite,
 under 1 GB of memory), and the wrk runs (about 6 minutes a size). Needs
 [wrk](https://github.com/wg/wrk) (`apt-get install -y wrk`; the harness installs it when
 run as root) and network access to PyPI once, to make `bench/.venv-datasette` with a
@@ -197,13 +197,14 @@ pinned `datasette==0.65.5`. Everything it makes goes to `bench/out/` (git-ignore
   more: each event with its countries, participants, topics, place and citations, as a
   typed response (its ready JSON document, `event_document`).
   The floor is `bench/floor.py`, one async FastAPI endpoint returning a constant small JSON,
-  served by the same uvicorn.
+  served by the same uvicorn with the same event loop and HTTP parser (Python's asyncio loop
+  and httptools: `app/cli.py`, `SERVER_OPTIONS`).
 - **wrk**: `-t2 -c32 -d10s --latency` at each question after a 2 s warm-up, in three
   rounds (`--repeats`), keeping for each question the median run by requests/s; the 256
   connections runs are `-c256 -d30s` at the events list, then at the floor (what the
   machine, wrk and uvicorn do under that load with no application in the way), then both
-  again with one wrk thread (`-t1`): with two, wrk's threads and the server share the
-  machine's two cores, and the rows show what that costs. Before
+  again with one wrk thread (`-t1`), which leaves the server more of the machine's two
+  cores. Before
   each, the question is asked alone three times (*alone ms*, the median). Errors are wrk's
   socket errors (connect, read, write, timeout) plus non-2xx answers; wrk's timeout is its
   default 2 s, and a late answer counts as a timeout error, not in the latencies. A stall
