@@ -130,8 +130,8 @@ def examples() -> None:
 # The event loop and HTTP parser uvicorn serves with (bench/floor.py serves the same way).
 # Python's own loop, not uvloop: under 256 connections uvloop left some requests waiting
 # past 2 s (p99 about 1 s, the framework floor's constant endpoint included), where
-# Python's loop answered every one within 150 ms, for 2% fewer requests/s at 32 connections
-# (docs/BENCHMARKS.md). httptools parses HTTP in C.
+# Python's loop answered every one within 150 ms; at 32 connections Entente answers 2% fewer
+# requests/s on it (docs/BENCHMARKS.md). httptools parses HTTP in C.
 SERVER_OPTIONS: dict[str, Any] = {"loop": "asyncio", "http": "httptools"}
 
 

@@ -2,7 +2,8 @@
 
 A response is a pure function of the data (its revision), the code that renders it (the
 build id) and the request (path, query and negotiated format), so equal inputs give equal
-bytes and the ETag can be known, and a 304 answered, before any query runs.
+bytes and the ETag can be known, and a 304 answered, before the answer is built (for the
+events list, once its one statement has read the page and the revision together).
 """
 
 import hashlib

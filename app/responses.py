@@ -27,7 +27,7 @@ from app.pagination import (
     decode_cursor,
     encode_cursor,
 )
-from app.revision import REVISION_SQL
+from app.revision import REVISION_SQL, revision_text
 
 T = TypeVar("T", bound=BaseModel)
 # fetch(connection, after=key values or None, limit=n) -> (items, key of last item or None)
@@ -51,7 +51,7 @@ class _NotModified(Exception):
 def _check(connection: Connection, request: Request, representation: str) -> str:
     rawsql.begin_read(connection)
     rows = rawsql.fetch(connection, "revision", lambda: REVISION_SQL, {})
-    revision = f"{rows[0][0]}@{rows[0][1]}" if rows else "0"
+    revision = revision_text(*rows[0]) if rows else "0"
     etag = make_etag(revision, request, representation)
     if etag_matches(request.headers.get("if-none-match"), etag):
         raise _NotModified(etag)

@@ -1,7 +1,8 @@
 """The knowledge base's revision: bumped by every load that changes a row.
 
 ETags derive from it, so a client's cached answer stays valid until the data changes, and a
-conditional request is answered without running its query.
+conditional request is answered without building its answer (the events list reads its page
+and the revision in one statement, then answers 304 without sending the page).
 """
 
 import datetime as dt

@@ -64,3 +64,38 @@ def test_the_cache_forgets_the_least_recently_used_answers():
 
     assert cache.get("b") is None
     assert (cache.get("a"), cache.get("c")) == (b"1", b"3")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/events?country=RU&country=FR&limit=2", "/api/v1/events?country=FR&count=true"],
+)
+def test_a_cached_events_page_is_current_until_a_load_changes_it(
+    empty_engine: Engine, use_database, tmp_path: Path, path: str
+):
+    """The events list reads its page and the revision in one statement: a client's copy is
+    answered 304 until a load changes the knowledge base, then the new page comes back."""
+    bundle = copy_seed(tmp_path)
+    seed(empty_engine, [bundle])
+    use_database(empty_engine)
+    with TestClient(create_app()) as client:
+        first = client.get(path)
+        etag = first.headers["etag"]
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+
+        seed(empty_engine, [bundle])  # the same bundles: nothing changes
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+
+        bundle.write_text(
+            bundle.read_text(encoding="utf-8").replace(
+                f'title: "{TITLE}"', 'title: "Putin in France, August 2019"', 1
+            ),
+            encoding="utf-8",
+        )
+        seed(empty_engine, [bundle])
+        after = client.get(path, headers={"If-None-Match": etag})
+
+    assert first.status_code == after.status_code == 200
+    assert after.headers["etag"] != etag
+    assert TITLE in first.text
+    assert "Putin in France, August 2019" in after.text and TITLE not in after.text
