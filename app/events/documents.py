@@ -31,7 +31,7 @@ from app.values import partial_date_text
 
 document = EventDocument.__table__  # type: ignore[attr-defined]
 NAME = "event documents"  # as `app.seeding.derived` lists it
-TABLE = "event_document"
+TABLE = document.name
 CHUNK = 2000
 ROLE_ORDER = {Role.HOST.value: 0, Role.GUEST.value: 1}  # then every other role
 OUTCOME_FIELDS = tuple(EventOutcomes.model_fields)

@@ -736,12 +736,13 @@ def load(connection: Connection, paths: list[Path]) -> SyncReport:
             raise SeedFailed(errors)
         late = sync_table(connection, countries, country_rows_for(connection, given))
         writer.finish()
-        if writer.counts.get(event_documents.TABLE):
+        documents_written = bool(writer.counts.get(event_documents.TABLE))
+        if documents_written:
             # The events whose documents could not come with their rows (a reference read
             # after them, a record checked the slow way, an old parent): made now.
             event_documents.write_missing(connection)
     report = SyncReport()
-    if writer.counts.get(event_documents.TABLE):
+    if documents_written:
         report.built.add(event_documents.NAME)
     report.tables["country"] = (
         TableChanges(inserted=early.inserted, touched=early.touched) if early else late

@@ -236,9 +236,8 @@ def measure(
             ("search", f"{entente}/api/v1/search?q={COMMON_WORD}", 32, seconds, ent, entente_drain),
             ("events_c256", events_url, 256, soak, ent, entente_drain),
             ("floor_c256", floor + "/floor", 256, soak, flo, None),
-            # The same two with one wrk thread, which leaves the server a core of its own:
-            # beside the -t2 runs, they show what those runs' timeouts owe to wrk's second
-            # thread competing with the server for the machine's two cores.
+            # The same two with one wrk thread, which leaves the server more of the machine's
+            # two cores: beside the -t2 runs, they show what wrk's second thread costs.
             ("events_c256_t1", events_url, 256, soak, ent, entente_drain),
             ("floor_c256_t1", floor + "/floor", 256, soak, flo, None),
         ]
