@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -79,11 +80,22 @@ class Keyset:
         bound = tuple_(*self.typed_values(values))
         return key < bound if self.descending else key > bound
 
+    @cached_property
+    def python_types(self) -> tuple[type, ...]:
+        """Each column's Python type (`str` for text: SQLModel's AutoString reports none)."""
+        types = []
+        for column in self.columns:
+            try:
+                types.append(column.type.python_type)
+            except NotImplementedError:
+                types.append(str)
+        return tuple(types)
+
     def typed_values(self, values: list[Any]) -> list[Any]:
         """A cursor's key values converted to their columns' types; anything else is a 422."""
         if len(values) != len(self.columns):
             raise InvalidInput(("query", "cursor"), "the cursor does not fit this list")
-        return [_typed(column, value) for column, value in zip(self.columns, values, strict=True)]
+        return [_typed(kind, value) for kind, value in zip(self.python_types, values, strict=True)]
 
     def values_of(self, row: Any) -> list[Any]:
         keys = self.keys or tuple(str(c.key) for c in self.columns)  # type: ignore[attr-defined]
@@ -95,12 +107,8 @@ def plain_value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _typed(column: ColumnElement[Any], value: Any) -> Any:
+def _typed(python_type: type, value: Any) -> Any:
     """A cursor value converted to its column's type; anything unexpected is a 422."""
-    try:
-        python_type = column.type.python_type
-    except NotImplementedError:
-        python_type = str
     if python_type is dt.date and isinstance(value, str):
         try:
             return dt.date.fromisoformat(value)
@@ -121,14 +129,18 @@ def encode_cursor(sort: str, values: list[Any]) -> str:
     return base64.urlsafe_b64encode(orjson.dumps([sort, *values])).decode().rstrip("=")
 
 
+_URLSAFE = bytes.maketrans(b"-_", b"+/")
+# The standard library's parser: it keeps an integer beyond 64 bits an integer, which the
+# column check then refuses (orjson would make it a float).
+_JSON = json.JSONDecoder()
+
+
 def decode_cursor(cursor: str, sort: str) -> list[Any]:
     """The key values in `cursor`; a cursor from another sort order or garbage is a 422."""
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        # The standard library's parser: it keeps an integer beyond 64 bits an integer, which
-        # the column check then refuses (orjson would make it a float).
-        decoded = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+        padded = (cursor + "=" * (-len(cursor) % 4)).encode("ascii").translate(_URLSAFE)
+        decoded = _JSON.decode(binascii.a2b_base64(padded, strict_mode=True).decode())
+    except ValueError:  # binascii.Error, JSONDecodeError and the Unicode errors are ValueErrors
         raise InvalidInput(("query", "cursor"), "malformed cursor") from None
     if not isinstance(decoded, list) or not decoded or not isinstance(decoded[0], str):
         raise InvalidInput(("query", "cursor"), "malformed cursor")

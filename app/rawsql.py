@@ -38,11 +38,14 @@ def _compile(connection: Connection, sql: str) -> tuple[str, tuple[str, ...] | N
     return compiled.string, tuple(positions) if positions is not None else None
 
 
-def _driver_value(dialect: str, value: Any) -> Any:
+def _driver_values(dialect: str, params: dict[str, Any]) -> dict[str, Any]:
     # SQLite stores dates as ISO text (SQLAlchemy's Date type); psycopg adapts dates itself.
-    if dialect == "sqlite" and isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+    if dialect != "sqlite":
+        return params
+    return {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in params.items()
+    }
 
 
 def begin_read(connection: Connection) -> None:
@@ -58,10 +61,12 @@ def begin_read(connection: Connection) -> None:
 
 
 def _bind(dialect: str, positions: tuple[str, ...] | None, params: dict[str, Any]) -> Any:
-    """`params` as the driver takes them: in order for a positional paramstyle, else by name."""
+    """`params` as the driver takes them: in order for a positional paramstyle, else by name
+    (each value converted once, however often the statement uses it)."""
+    values = _driver_values(dialect, params)
     if positions is not None:
-        return tuple(_driver_value(dialect, params[name]) for name in positions)
-    return {name: _driver_value(dialect, value) for name, value in params.items()}
+        return tuple([values[name] for name in positions])
+    return values
 
 
 def driver_statement(

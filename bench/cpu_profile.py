@@ -14,6 +14,7 @@ docs/BENCHMARKS.md.
 import argparse
 import asyncio
 import cProfile
+import gc
 import logging
 import pstats
 import time
@@ -29,6 +30,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1500, help="requests measured")
     parser.add_argument("--profile", action="store_true", help="profile the event loop")
     parser.add_argument("--threads", action="store_true", help="profile the database threads")
+    parser.add_argument(
+        "--calls",
+        type=int,
+        help="only make this many requests after the warm-up, and print nothing (for "
+        "bench/instructions.py, which counts the instructions they take)",
+    )
     args = parser.parse_args()
     logging.disable(logging.INFO)
 
@@ -83,6 +90,13 @@ def main() -> None:
     async def run() -> None:
         for _ in range(50):
             await call()
+        if args.calls is not None:
+            # As the server does after its startup (app/main.py): no collector pass over it.
+            gc.collect()
+            gc.freeze()
+            for _ in range(args.calls):
+                await call()
+            return
         thread_cpu[:] = [0.0, 0]
         started = time.process_time()
         for _ in range(args.requests):
