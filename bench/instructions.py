@@ -12,7 +12,7 @@ divided by the extra requests, is the cost of one request, the app's startup and
 taken out. The second and later paths are also given as a ratio to the first. Counts are
 not time (a cache miss costs more than an instruction), but they compare two ways of
 answering, or two answers, without the noise. Needs valgrind (Debian: `apt-get install
-valgrind`); about two minutes a path.
+valgrind`); a few minutes a path (valgrind runs Python about fifty times slower).
 """
 
 import argparse
