@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 from app.config import PROJECT_ROOT, get_settings
+from app.events.models import PAGE_KEY_PREFIX
 from app.search.models import UNMANAGED_PREFIXES
 
 
@@ -54,5 +55,6 @@ def is_at_head(engine: Engine) -> bool:
 
 
 def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
-    """Autogenerate compares only what the models declare: not FTS5's tables and triggers."""
-    return not (name and name.startswith(UNMANAGED_PREFIXES))
+    """Autogenerate compares only what the models declare: not FTS5's tables and triggers,
+    nor SQLite's page key indexes."""
+    return not (name and name.startswith((*UNMANAGED_PREFIXES, PAGE_KEY_PREFIX)))

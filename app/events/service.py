@@ -196,19 +196,23 @@ class Driver(StrEnum):
 
 
 DRIVERS = {
-    # The event id expression, the two key columns, the tables and their condition.
-    Driver.EVENT: ("event.id", ("event.start_first", "event.id"), "event", ""),
+    # The event id expression, the two key columns, the tables and their condition, and on
+    # SQLite the one text key of an index in the keys' order (None: the event table has
+    # none, see `_page_sql`).
+    Driver.EVENT: ("event.id", ("event.start_first", "event.id"), "event", "", None),
     Driver.COUNTRY: (
         "driving.event_id",
         ("driving.start_first", "driving.event_id"),
         "event_country AS driving",
         "driving.country = :country_0",
+        "driving.start_first || driving.event_id",  # ix_page_key_event_country
     ),
     Driver.PAIR: (
         "driving.id",
         ("driving.date_first", "driving.id"),
         "relation_item AS driving",
         "driving.a = :pair_a AND driving.b = :pair_b AND driving.type = 'event'",
+        "driving.date_first || driving.id",  # ix_page_key_relation_item
     ),
 }
 
@@ -236,21 +240,31 @@ def _page_sql(
     (one snapshot), the knowledge base's revision, the page's documents joined (`:limit` of
     them), and the keys of its last row and of the row after it, if any (from `:last`, the
     0-based position of the page's last row)."""
-    id_expression, keys, tables, driving = DRIVERS[driver]
+    id_expression, keys, tables, driving, page_key = DRIVERS[driver]
     if driver is not Driver.EVENT and any(fragment.needs_row for fragment in fragments):
         tables += f" JOIN event ON event.id = {id_expression}"
     where = [driving] if driving else []
     where += [fragment.sql.format(id=id_expression) for fragment in fragments]
+    direction = "DESC" if descending else "ASC"
+    order = f"ORDER BY {keys[0]} {direction}, {keys[1]} {direction}"
     # The rows passed over before the page, and before its last row: SQLite's form of
-    # "after the cursor" (below) adds a count to both.
+    # "after the cursor" on the event table (below) adds a count to both.
     offset, last = "", ":last"
-    if after and dialect == "sqlite":
-        # SQLite seeks the row value `(k0, k1) < (:after_0, :after_1)` through the index,
-        # then tests it again on every row it reads (and, the key columns being DATE, turns
-        # both dates into numbers for each test): a page after a cursor took 15% more
-        # instructions than the first (bench/instructions.py). So the seek is on k0 alone,
-        # a range SQLite does not test again, and the rows that share the cursor's k0 but
-        # come before it are counted (their own seek, usually no row or one) and skipped.
+    if dialect == "sqlite" and page_key:
+        # SQLite seeks a row value `(k0, k1) < (:after_0, :after_1)` through the index, then
+        # tests it again on every row it reads (the key columns being DATE, turning both
+        # dates into numbers each time). A range of one column it seeks and does not test
+        # again: the page is ordered by, and after a cursor sought on, one text key in the
+        # keys' order, the ISO date (fixed width) followed by the id, which an index holds
+        # (migration d8f4a3b2c004). The first page and the hundredth then run the same steps.
+        order = f"ORDER BY {page_key} {direction}"
+        if after:
+            where.append(f"{page_key} {'<' if descending else '>'} :after_0 || :after_1")
+    elif after and dialect == "sqlite":
+        # The event table has no such index (a list of every event filtered by dates
+        # seeks `start_first` itself): the seek is on k0 alone, and the rows that share
+        # the cursor's k0 but come before it are counted (their own seek, usually no row or
+        # one) and skipped.
         bound, before = ("<=", ">=") if descending else (">=", "<=")
         ties = [*where, f"{keys[0]} = :after_0", f"{keys[1]} {before} :after_1"]
         skip = f"(SELECT count(*) FROM {tables} WHERE {' AND '.join(ties)})"
@@ -258,9 +272,7 @@ def _page_sql(
         where.append(f"{keys[0]} {bound} :after_0")
     elif after:
         where.append(f"({keys[0]}, {keys[1]}) {'<' if descending else '>'} (:after_0, :after_1)")
-    direction = "DESC" if descending else "ASC"
     condition = " AND ".join(where) or "1 = 1"
-    order = f"ORDER BY {keys[0]} {direction}, {keys[1]} {direction}"
     documents, row_keys = (
         aggregate.format(order=f"k0 {direction}, k1 {direction}")
         for aggregate in _AGGREGATES[dialect]
