@@ -9,7 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 from app.config import PROJECT_ROOT, get_settings
-from app.events.models import PAGE_KEY_PREFIX
+from app.events import page_keys
 from app.search.models import UNMANAGED_PREFIXES
 
 
@@ -57,4 +57,4 @@ def is_at_head(engine: Engine) -> bool:
 def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
     """Autogenerate compares only what the models declare: not FTS5's tables and triggers,
     nor SQLite's page key indexes."""
-    return not (name and name.startswith((*UNMANAGED_PREFIXES, PAGE_KEY_PREFIX)))
+    return not (name and name.startswith((*UNMANAGED_PREFIXES, page_keys.PREFIX)))

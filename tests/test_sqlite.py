@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 
 from app import migrations, rawsql
 from app.db import make_engine
+from app.events import page_keys
 from app.events.schemas import EventQuery
 from app.events.service import EVENTS
 from app.main import create_app
@@ -97,6 +98,32 @@ def test_hot_event_lists_read_an_index_in_order(
         assert ",id)" not in plan and ",event_id)" not in plan, plan
 
 
+_PAGE_KEY_INDEXES = {name: page_keys.create_sql(name) for name in page_keys.INDEXES}
+
+
+def _page_key_indexes(engine: Engine) -> dict[str, str]:
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_page_key_%'"
+        )
+        return {name: sql for name, sql in rows}
+
+
+def test_the_page_key_indexes_survive_a_bulk_load_that_sets_them_aside(
+    empty_engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    """The migration's indexes are the ones `app.events.page_keys` knows (Alembic cannot
+    compare them), and a bulk load, which drops them while it writes the rows and the pair
+    tables, builds them again (the plans above then use them)."""
+    assert _page_key_indexes(empty_engine) == _PAGE_KEY_INDEXES
+    modes = _journal_modes_during_loads(monkeypatch)
+
+    seed(empty_engine, [SEED_BUNDLES])
+
+    assert modes == ["delete"]  # the bulk load ran
+    assert _page_key_indexes(empty_engine) == _PAGE_KEY_INDEXES
+
+
 def test_a_read_on_the_event_loop_recovers_from_a_database_error(fresh_url, use_database):
     """A page read on the event loop's own connection (`app.db.run_inline`): a database
     not yet migrated is a 503 problem, and once it is, the next request is answered."""
@@ -166,6 +193,8 @@ def test_a_failed_bulk_load_leaves_the_file_empty_and_in_wal_mode(
         assert raw.execute("SELECT count(*) FROM event").fetchone() == (0,)
     finally:
         raw.close()
+    # The page key indexes it set aside while writing came back with the rollback.
+    assert _page_key_indexes(empty_engine) == _PAGE_KEY_INDEXES
 
 
 def test_a_bulk_load_beside_a_reader_stays_in_wal_mode_and_the_reader_reads_on(

@@ -66,12 +66,6 @@ class Event(SQLModel, table=True):
     __table_args__ = (Index("ix_event_start_first_id", "start_first", "id"),)
 
 
-# SQLite's indexes of a country's and a pair's events on one text key, the date and the id
-# (`event_country`, `relation_item`): made by the migration d8f4a3b2c004, outside the
-# models, which says why; Alembic's autogenerate leaves names with this prefix alone.
-PAGE_KEY_PREFIX = "ix_page_key_"
-
-
 class EventDocument(SQLModel, table=True):
     """An event as the API lists it (`EventPublic` as JSON), written by every load that
     changes the event or anything it shows (`app/events/documents.py`): a page of events is

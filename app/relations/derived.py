@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 
 from app import rawsql
+from app.events import page_keys
 from app.queries import iso_partial_date
 from app.relations.models import Facet, RelationFacet, RelationItem
 from app.relations.schemas import EVIDENCE, TimelineType
@@ -424,19 +425,20 @@ def rebuild(connection: Connection) -> int:
     connection.execute(delete(facet))
     connection.execute(delete(item))
     indexes = sorted(item.indexes, key=lambda index: str(index.name))
-    for index in indexes:
-        index.drop(connection)
-    every = union_all(*(_items(type_, None) for type_ in TimelineType)).subquery("every")
-    written = connection.execute(
-        insert(item).from_select(
-            ITEM_COLUMNS,
-            select(*(every.c[name] for name in ITEM_COLUMNS)).order_by(
-                every.c.a, every.c.b, every.c.date_first, every.c.type, every.c.id
-            ),
-        )
-    ).rowcount
-    for index in indexes:
-        index.create(connection)
+    with page_keys.set_aside(connection, "relation_item"):
+        for index in indexes:
+            index.drop(connection)
+        every = union_all(*(_items(type_, None) for type_ in TimelineType)).subquery("every")
+        written = connection.execute(
+            insert(item).from_select(
+                ITEM_COLUMNS,
+                select(*(every.c[name] for name in ITEM_COLUMNS)).order_by(
+                    every.c.a, every.c.b, every.c.date_first, every.c.type, every.c.id
+                ),
+            )
+        ).rowcount
+        for index in indexes:
+            index.create(connection)
     # SQLite numbers the rows of an INSERT .. SELECT in the order the SELECT gives them.
     in_order = connection.dialect.name == "sqlite"
     return written + _count_facets(connection, None, stored_in_order=in_order)

@@ -35,6 +35,7 @@ from sqlalchemy import Connection, Table, text
 
 from app.countries.models import Country, CountryCreate
 from app.events import documents as event_documents
+from app.events import page_keys
 from app.models import metadata
 from app.seeding import fast_events
 from app.seeding.bundle import SECTION_KINDS
@@ -727,7 +728,7 @@ def load(connection: Connection, paths: list[Path]) -> SyncReport:
     # Wikidata ids are set at the end. Counted as the inserts they are.
     empty = connection.execute(countries.select().limit(1)).first() is None
     early = sync_table(connection, countries, country_rows_for(connection, {})) if empty else None
-    with writing_rows(connection):
+    with writing_rows(connection), page_keys.set_aside(connection, "event_country"):
         if connection.dialect.name == "sqlite" and "fork" in mp.get_all_start_methods():
             errors, given, writer = _load_in_worker(connection, found)
         else:
