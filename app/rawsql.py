@@ -116,7 +116,7 @@ def fetch(
         return list(cursor.fetchall())
 
 
-_INSERTS: dict[tuple[str, str, tuple[str, ...]], tuple[str, tuple[str, ...] | None]] = {}
+_INSERTS: dict[tuple[str, type, str, tuple[str, ...]], tuple[str, tuple[str, ...] | None]] = {}
 
 
 def execute_many(connection: Connection, insert: Insert, rows: list[dict[str, Any]]) -> int:
@@ -125,7 +125,8 @@ def execute_many(connection: Connection, insert: Insert, rows: list[dict[str, An
         return 0
     dialect = connection.dialect.name
     keys = tuple(rows[0])
-    cache_key = (dialect, insert.table.name, keys)  # type: ignore[attr-defined]
+    # An engine's own INSERT (an upsert) is a type of its own: not the plain one's SQL.
+    cache_key = (dialect, type(insert), insert.table.name, keys)  # type: ignore[attr-defined]
     compiled = _INSERTS.get(cache_key)
     if compiled is None:
         statement = insert.compile(dialect=connection.dialect, column_keys=list(keys))

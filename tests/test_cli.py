@@ -48,8 +48,8 @@ def test_seed_timings_name_every_phase_of_the_load(fresh_url, use_database):
     assert phases == [
         "records read, checked and written (bulk)",
         "search",
-        "relations",
         "event documents",
+        "relations",
         "committed",
     ]
     seconds = [

@@ -96,6 +96,10 @@ def test_hot_event_lists_read_an_index_in_order(
         # key, or the event table's first key): SQLite would test a row value
         # `(k0,k1)<(?,?)` again on every row it reads.
         assert ",id)" not in plan and ",event_id)" not in plan, plan
+        # A pair's documents are found by their integer key, which its index holds: one
+        # b-tree descent each, not the event id's index and then the table.
+        if index == "ix_page_key_relation_item":
+            assert "SEARCH doc USING INTEGER PRIMARY KEY" in plan, plan
 
 
 _PAGE_KEY_INDEXES = {name: page_keys.create_sql(name) for name in page_keys.INDEXES}

@@ -22,14 +22,17 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import Connection, Insert, bindparam, exists, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import rawsql
-from app.events.models import EventDocument, EventOutcomes, Role
+from app.events.models import Event, EventDocument, EventOutcomes, Role
 from app.seeding.sync import SyncReport
 from app.values import partial_date_text
 
 document = EventDocument.__table__  # type: ignore[attr-defined]
+event = Event.__table__  # type: ignore[attr-defined]
 NAME = "event documents"  # as `app.seeding.derived` lists it
 TABLE = document.name
 CHUNK = 2000
@@ -232,26 +235,37 @@ def _documents(connection: Connection, ids: list[str] | None) -> Iterator[tuple[
 
 
 def write(connection: Connection, ids: Iterable[str]) -> int:
-    """(Re)writes the documents of the events `ids`; an id with no event loses its document."""
+    """(Re)writes the documents of the events `ids`, each in place (its key, which the pair
+    items hold, kept); an id with no event loses its document."""
     ordered = sorted(set(ids))
     written = 0
+    gone = ~exists().where(event.c.id == document.c.event_id)
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
-        connection.execute(document.delete().where(document.c.event_id.in_(chunk)))
+        connection.execute(document.delete().where(document.c.event_id.in_(chunk), gone))
         written += _insert(connection, _documents(connection, chunk))
     return written
 
 
+def _upsert(dialect: str) -> Insert:
+    """A document written, or its body replaced if the event has one (its key kept)."""
+    statement = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(document)
+    return statement.on_conflict_do_update(
+        index_elements=[document.c.event_id], set_={"body": statement.excluded.body}
+    )
+
+
 def _insert(connection: Connection, documents: Iterator[tuple[str, str]]) -> int:
+    upsert = _upsert(connection.dialect.name)
     written = 0
     batch: list[dict[str, str]] = []
     for event_id, body in documents:
         batch.append({"event_id": event_id, "body": body})
         if len(batch) == CHUNK:
-            written += rawsql.execute_many(connection, document.insert(), batch)
+            written += rawsql.execute_many(connection, upsert, batch)
             batch = []
     if batch:
-        written += rawsql.execute_many(connection, document.insert(), batch)
+        written += rawsql.execute_many(connection, upsert, batch)
     return written
 
 

@@ -3,8 +3,9 @@
 Each index orders the rows that drive a page of a country's or a pair's events by the date
 (ISO, a fixed 10 characters) followed by the event id, the order of (date, id): a page after
 a cursor is one range of one column, which SQLite seeks and does not test again on every row
-it reads, as it does a row value (`app/events/service.py: _page_sql`). PostgreSQL bounds the
-row value in its b-tree and has none of them.
+it reads, as it does a row value (`app/events/service.py: _page_sql`). A pair's index also
+holds each event's document key, which the page joins by. PostgreSQL bounds the row value
+in its b-tree and has none of them.
 
 The migration d8f4a3b2c004 made them, outside the models: SQLite cannot reflect an index on
 an expression, so Alembic could not compare them (`app.migrations.include_name` leaves their
@@ -25,7 +26,7 @@ INDEXES = {
     ),
     "ix_page_key_relation_item": (
         "relation_item",
-        "a, b, type, (date_first || id), date_first, id",
+        "a, b, type, (date_first || id), date_first, id, doc_id",
     ),
 }
 

@@ -198,14 +198,15 @@ class Driver(StrEnum):
 DRIVERS = {
     # The event id expression, the two key columns, the tables and their condition, and on
     # SQLite the one text key of an index in the keys' order (None: the event table has
-    # none, see `_page_sql`).
-    Driver.EVENT: ("event.id", ("event.start_first", "event.id"), "event", "", None),
+    # none, see `_page_sql`) and the document key that index holds (None: the event id's).
+    Driver.EVENT: ("event.id", ("event.start_first", "event.id"), "event", "", None, None),
     Driver.COUNTRY: (
         "driving.event_id",
         ("driving.start_first", "driving.event_id"),
         "event_country AS driving",
         "driving.country = :country_0",
         "driving.start_first || driving.event_id",  # ix_page_key_event_country
+        None,
     ),
     Driver.PAIR: (
         "driving.id",
@@ -213,6 +214,7 @@ DRIVERS = {
         "relation_item AS driving",
         "driving.a = :pair_a AND driving.b = :pair_b AND driving.type = 'event'",
         "driving.date_first || driving.id",  # ix_page_key_relation_item
+        "driving.doc_id",
     ),
 }
 
@@ -240,7 +242,7 @@ def _page_sql(
     (one snapshot), the knowledge base's revision, the page's documents joined (`:limit` of
     them), and the keys of its last row and of the row after it, if any (from `:last`, the
     0-based position of the page's last row)."""
-    id_expression, keys, tables, driving, page_key = DRIVERS[driver]
+    id_expression, keys, tables, driving, page_key, doc_key = DRIVERS[driver]
     if driver is not Driver.EVENT and any(fragment.needs_row for fragment in fragments):
         tables += f" JOIN event ON event.id = {id_expression}"
     where = [driving] if driving else []
@@ -273,6 +275,13 @@ def _page_sql(
     elif after:
         where.append(f"({keys[0]}, {keys[1]}) {'<' if descending else '>'} (:after_0, :after_1)")
     condition = " AND ".join(where) or "1 = 1"
+    # On SQLite a pair's documents are found by their integer key, read from the page key
+    # index (one b-tree descent a document, not the event id's index and then the table);
+    # PostgreSQL's index of the pair's rows holds the event id, not that key.
+    if dialect == "sqlite" and doc_key:
+        document = f"doc.doc_id = {doc_key}"
+    else:
+        document = f"doc.event_id = {id_expression}"
     documents, row_keys = (
         aggregate.format(order=f"k0 {direction}, k1 {direction}")
         for aggregate in _AGGREGATES[dialect]
@@ -282,7 +291,7 @@ def _page_sql(
     return (
         f"SELECT {REVISION_COLUMNS}, "
         f"(SELECT {documents} FROM (SELECT {keys[0]} AS k0, {keys[1]} AS k1, doc.body AS body "
-        f"FROM {tables} JOIN event_document AS doc ON doc.event_id = {id_expression} "
+        f"FROM {tables} JOIN event_document AS doc ON {document} "
         f"WHERE {condition} {order} LIMIT :limit{offset}) AS page), "
         f"(SELECT {row_keys} FROM (SELECT {keys[0]} AS k0, {keys[1]} AS k1 "
         f"FROM {tables} WHERE {condition} {order} LIMIT 2 OFFSET {last}) AS following)"

@@ -35,6 +35,7 @@ from sqlalchemy import (
 
 from app import rawsql
 from app.events import page_keys
+from app.events.models import EventDocument
 from app.queries import iso_partial_date
 from app.relations.models import Facet, RelationFacet, RelationItem
 from app.relations.schemas import EVIDENCE, TimelineType
@@ -58,6 +59,7 @@ from app.relations.service import (
 from app.seeding.sync import SyncReport
 
 item = RelationItem.__table__  # type: ignore[attr-defined]
+document = EventDocument.__table__  # type: ignore[attr-defined]
 facet = RelationFacet.__table__  # type: ignore[attr-defined]
 
 # `EVIDENCE`: ids kept as the evidence of each count, the latest ones, so that a count of
@@ -86,10 +88,12 @@ def _ordered(first: ColumnElement[str], second: ColumnElement[str]) -> tuple[Any
 def _items(type_: TimelineType, ids: list[str] | None) -> Select[Any]:
     """The rows of `relation_item` of type `type_`, for the records `ids` (None: all), in
     the order of `ITEM_COLUMNS`."""
-    no_event = (literal(None, String), false(), false())
+    no_event = (literal(None, String), false(), false(), literal(None, Integer))
     if type_ is TimelineType.EVENT:
         one, other = event_country.alias("one"), event_country.alias("other")
         held = event.c.status == "held"
+        # The document's key (the load writes documents before these rows).
+        doc_id = select(document.c.doc_id).where(document.c.event_id == event.c.id)
         select_ = (
             select(
                 literal(type_.value),
@@ -107,6 +111,7 @@ def _items(type_: TimelineType, ids: list[str] | None) -> Select[Any]:
                 event.c.kind,
                 held,
                 and_(held, event.c.parent_id.is_(None)),
+                doc_id.scalar_subquery(),
             )
             .select_from(event)
             .join(one, one.c.event_id == event.c.id)

@@ -45,6 +45,9 @@ class RelationItem(SQLModel, table=True):
     kind: str | None = Field(default=None, max_length=32)
     held: bool = False
     engaged: bool = False
+    # Events only: the key of the event's document (`event_document.doc_id`), which a page of
+    # the pair's events joins by (on SQLite, from the page key index alone).
+    doc_id: int | None = None
 
     __table_args__ = (
         # A load deletes the rows of the records it changed through this one.

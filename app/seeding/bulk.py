@@ -31,7 +31,7 @@ from typing import Any
 
 import pydantic_core
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection, Table, text
+from sqlalchemy import Column, Connection, Table, text
 
 from app.countries.models import Country, CountryCreate
 from app.events import documents as event_documents
@@ -173,8 +173,18 @@ class RowWriter:
             self.channel.put(("rows", name, rows))
 
     @cache  # noqa: B019 (one writer a load)
+    def _written(self, name: str) -> tuple[Column[Any], ...]:
+        """The table's columns a row gives: all but a surrogate key the database numbers
+        (`event_document.doc_id`)."""
+        return tuple(
+            column
+            for column in self.tables[name].columns
+            if not (column.primary_key and column.autoincrement is True)
+        )
+
+    @cache  # noqa: B019
     def columns(self, name: str) -> tuple[str, ...]:
-        return tuple(column.name for column in self.tables[name].columns)
+        return tuple(column.name for column in self._written(name))
 
     @cache  # noqa: B019
     def _processors(self, name: str) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
@@ -182,7 +192,7 @@ class RowWriter:
         values are stored exactly as an SQLAlchemy insert stores them."""
         dialect = self.connection.dialect
         found = []
-        for index, column in enumerate(self.tables[name].columns):
+        for index, column in enumerate(self._written(name)):
             processor = column.type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 found.append((index, _remembered(processor)))

@@ -27,6 +27,8 @@ class Derived:
     rebuild: Callable[[Connection], int]
     # True when the table holds nothing although records exist (migrated after seeding).
     is_empty: Callable[[Connection], bool]
+    # The tables (before this one in `DERIVED`) whose rebuild this one must follow with its own.
+    rebuilt_with: tuple[str, ...] = ()
 
 
 def _search_refresh(connection: Connection, report: SyncReport) -> int:
@@ -37,14 +39,23 @@ def _search_rebuild(connection: Connection) -> int:
     return search_index.rebuild(connection)
 
 
+# In this order: the pair items hold their events' document keys (`relation_item.doc_id`),
+# read from the documents when the items are written, so the documents come first, and a
+# rebuild of the documents (which gives them new keys) rebuilds the items too.
 DERIVED: list[Derived] = [
     Derived("search", _search_refresh, _search_rebuild, search_index.is_empty),
-    Derived("relations", relations.refresh, relations.rebuild, relations.is_empty),
     Derived(
         event_documents.NAME,
         event_documents.refresh,
         event_documents.rebuild,
         event_documents.is_empty,
+    ),
+    Derived(
+        "relations",
+        relations.refresh,
+        relations.rebuild,
+        relations.is_empty,
+        rebuilt_with=(event_documents.NAME,),
     ),
 ]
 
@@ -62,10 +73,16 @@ def refresh_derived(
     table's name once it is done (the loader times its phases with it).
     """
     written = 0
+    rebuilt = set(built)  # made anew by the load
     for derived in DERIVED:
         if derived.name not in built:
-            if report is None or derived.is_empty(connection):
+            if (
+                report is None
+                or rebuilt.intersection(derived.rebuilt_with)
+                or derived.is_empty(connection)
+            ):
                 written += derived.rebuild(connection)
+                rebuilt.add(derived.name)
             elif report.total:
                 written += derived.refresh(connection, report)
         if on_done is not None:

@@ -54,6 +54,27 @@ def test_the_list_serves_the_documents(api: TestClient, api_url: str):
         assert item == docs[item["id"]]
 
 
+PAIR = EventQuery(country=["RU", "FR"])
+
+
+def pair_documents(engine: Engine) -> list[dict]:
+    """Every event of both RU and FR, as the list's pages of documents give them (a pair's
+    page finds its documents by the keys its rows hold)."""
+    with engine.connect() as connection:
+        items, after = [], None
+        for _ in range(1000):
+            page, after = documents_page(connection, query=PAIR, after=after, limit=2)
+            items += page
+            if after is None:
+                return items
+    raise AssertionError("the pages never ended")
+
+
+def pair_ids_from_models(engine: Engine) -> list[str]:
+    with engine.connect() as connection:
+        return all_ids(partial(EVENTS.page, connection), PAIR, 50)
+
+
 def test_documents_follow_a_load_that_renames_what_they_show(empty_engine: Engine, tmp_path: Path):
     bundle = copy_seed(tmp_path)
     seed(empty_engine, [bundle])
@@ -80,16 +101,56 @@ def test_documents_follow_a_load_that_renames_what_they_show(empty_engine: Engin
     assert "Emmanuel J. Macron" in names and "Emmanuel Macron" not in names
     parents = {doc["parent"]["title"] for doc in docs.values() if doc["parent"]}
     assert "Vladimir Putin's official visit to the French Republic" in parents
+    # The pair's list reads the documents rewritten in place, through the keys its rows
+    # kept: every event of both, each as its document now is.
+    pair = pair_documents(empty_engine)
+    assert [doc["id"] for doc in pair] == pair_ids_from_models(empty_engine)
+    assert pair == [docs[doc["id"]] for doc in pair]
+    assert any(p["person"]["name"] == "Emmanuel J. Macron" for d in pair for p in d["participants"])
+
+
+def test_a_load_that_adds_an_event_of_both_countries_lists_it(empty_engine: Engine, tmp_path: Path):
+    bundle = copy_seed(tmp_path)
+    seed(empty_engine, [bundle])
+    before = [doc["id"] for doc in pair_documents(empty_engine)]
+    first = "  - id: 2019-08-19-putin-official-visit-france\n"
+    added = (
+        "  - id: 2019-12-09-added-call\n"
+        "    kind: phone_call\n"
+        '    title: "An added call"\n'
+        '    start: "2019-12-09"\n'
+        "    countries: [RU, FR]\n"
+        "    citations:\n"
+        '      - "Russian President Vladimir Putin paid an official visit to France"\n'
+        "\n"
+    )
+    original = bundle.read_text(encoding="utf-8")
+    assert original.count(first) == 1
+    bundle.write_text(original.replace(first, added + first), encoding="utf-8")
+
+    seed(empty_engine, [bundle])
+
+    pair = pair_documents(empty_engine)
+    assert [doc["id"] for doc in pair] == ["2019-12-09-added-call", *before]
+    assert pair == [documents(empty_engine)[doc["id"]] for doc in pair]
 
 
 def test_an_empty_document_table_is_rebuilt_on_the_next_seed(seeded_engine: Engine):
     expected = documents(seeded_engine)
     with seeded_engine.begin() as connection:
+        # Keys past those a rebuild gives (numbered from 1 again, in its own order).
+        connection.exec_driver_sql("UPDATE relation_item SET doc_id = doc_id + 1000")
         connection.exec_driver_sql("DELETE FROM event_document")
 
     seed(seeded_engine, [SEED_BUNDLES])
 
     assert documents(seeded_engine) == expected
+    # Written again, the documents have new keys: the pair's rows, rebuilt after them, hold
+    # those, and the pair's list still finds every event of both.
+    pair = pair_documents(seeded_engine)
+    assert len(pair) >= 3
+    assert [doc["id"] for doc in pair] == pair_ids_from_models(seeded_engine)
+    assert pair == [expected[doc["id"]] for doc in pair]
 
 
 def all_ids(page, query: EventQuery, limit: int) -> list[str]:

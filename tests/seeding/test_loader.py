@@ -8,26 +8,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from app.models import metadata
 from app.search.schemas import SearchQuery
 from app.search.service import SEARCH
 from app.seeding.errors import SeedFailed, format_loc
 from app.seeding.loader import seed, validate
 from tests.conftest import SEED_BUNDLES, SOURCE_ID
-
-
-def dump(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row of every table, in primary-key order (on any engine)."""
-    with engine.connect() as connection:
-        return {
-            table.name: [
-                tuple(row)
-                for row in connection.execute(select(table).order_by(*table.primary_key.columns))
-            ]
-            for table in metadata.sorted_tables
-        }
+from tests.seeding.dumps import dump
 
 
 def write_bundle(folder: Path, name: str, body: str) -> Path:
