@@ -120,7 +120,10 @@ _INSERTS: dict[tuple[str, type, str, tuple[str, ...]], tuple[str, tuple[str, ...
 
 
 def execute_many(connection: Connection, insert: Insert, rows: list[dict[str, Any]]) -> int:
-    """Inserts `rows` (dicts with the same keys) with the driver's `executemany`."""
+    """Inserts `rows` (dicts with the same keys) with the driver's `executemany`.
+
+    The SQL is compiled once per engine, statement type, table and keys: a table has one
+    statement of each type (`event_document`'s upsert is the only engine-specific one)."""
     if not rows:
         return 0
     dialect = connection.dialect.name

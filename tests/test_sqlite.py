@@ -108,9 +108,9 @@ _PAGE_KEY_INDEXES = {name: page_keys.create_sql(name) for name in page_keys.INDE
 def _page_key_indexes(engine: Engine) -> dict[str, str]:
     with engine.connect() as connection:
         rows = connection.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_page_key_%'"
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
         )
-        return {name: sql for name, sql in rows}
+        return {name: sql for name, sql in rows if name.startswith(page_keys.PREFIX)}
 
 
 def test_the_page_key_indexes_survive_a_bulk_load_that_sets_them_aside(
