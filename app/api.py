@@ -4,6 +4,7 @@ from fastapi import Depends, FastAPI
 
 from app.assessments.router import router as assessments_router
 from app.countries.router import router as countries_router
+from app.deps import reject_control_characters
 from app.events.router import router as events_router
 from app.figures.router import router as figures_router
 from app.mechanisms.router import router as mechanisms_router
@@ -11,7 +12,6 @@ from app.organizations.router import router as organizations_router
 from app.people.router import router as people_router
 from app.places.router import router as places_router
 from app.relations.router import router as relations_router
-from app.routing import reject_control_characters
 from app.search.router import router as search_router
 from app.sources.router import router as sources_router
 from app.statements.router import router as statements_router

@@ -1,14 +1,17 @@
 """The `entente` command: migrate, seed, validate, serve."""
 
+import socket
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from app import migrations
 from app.config import get_settings
-from app.db import get_engine
+from app.db import make_engine
 from app.seeding.errors import SeedFailed
 from app.seeding.loader import seed as seed_bundles
 from app.seeding.loader import validate as validate_bundles
@@ -22,8 +25,17 @@ app = typer.Typer(
 
 PathsArg = Annotated[
     list[Path] | None,
-    typer.Argument(help="Bundle files or folders of bundles (default: the seed folder)."),
+    typer.Argument(help="Bundle files or folders of bundles (default: the seed's bundles)."),
 ]
+
+
+def _engine() -> Engine:
+    """The settings' database, for commands that may run long (no statement budget)."""
+    return make_engine(get_settings().database_url, budget=False)
+
+
+def _bundles(paths: list[Path] | None) -> list[Path]:
+    return paths or [get_settings().seed_dir / "bundles"]
 
 
 def _fail(errors: SeedFailed) -> None:
@@ -33,9 +45,9 @@ def _fail(errors: SeedFailed) -> None:
     raise typer.Exit(code=1)
 
 
-def _require_migrated() -> None:
+def _require_migrated(engine: Engine) -> None:
     try:
-        at_head = migrations.is_at_head(get_engine())
+        at_head = migrations.is_at_head(engine)
     except OperationalError as exc:
         typer.echo(f"database unreachable: {exc.orig}", err=True)
         raise typer.Exit(code=2) from None
@@ -52,7 +64,7 @@ def migrate(
 ) -> None:
     """Upgrade the database (ENTENTE_DATABASE_URL) to the latest schema."""
     migrations.upgrade(get_settings().database_url, revision)
-    typer.echo(f"database at {migrations.current_revision(get_engine())}")
+    typer.echo(f"database at {migrations.current_revision(_engine())}")
 
 
 @app.command()
@@ -63,23 +75,37 @@ def seed(
     ] = False,
 ) -> None:
     """Load seed bundles: all of them or nothing, and a second run changes no row."""
-    _require_migrated()
+    engine = _engine()
+    _require_migrated(engine)
     try:
-        report = seed_bundles(
-            get_engine(),
-            paths or [get_settings().seed_dir / "bundles"],
+        changes = seed_bundles(
+            engine,
+            _bundles(paths),
             on_progress=(lambda line: typer.echo(f"took {line}", err=True)) if timings else None,
         )
     except SeedFailed as errors:
         _fail(errors)
         return
-    for table, changes in report.tables.items():
-        if changes.inserted or changes.updated or changes.deleted:
+    for table, changed in changes.tables.items():
+        if changed.total:
             typer.echo(
-                f"{table}: {changes.inserted} inserted, {changes.updated} updated, "
-                f"{changes.deleted} deleted"
+                f"{table}: {changed.inserted} inserted, {changed.updated} updated, "
+                f"{changed.deleted} deleted"
             )
-    typer.echo(f"seeded: {report.total} row(s) changed")
+    typer.echo(f"seeded: {changes.total} row(s) changed")
+
+
+def _existing_database() -> Engine | None:
+    """The settings' database when it exists and is migrated, else None (a SQLite file that
+    does not exist is not created)."""
+    url = make_url(get_settings().database_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        return None
+    engine = _engine()
+    try:
+        return engine if migrations.is_at_head(engine) else None
+    except OperationalError:
+        return None
 
 
 @app.command()
@@ -88,15 +114,8 @@ def validate(paths: PathsArg = None) -> None:
 
     References may point at records already in the database when it is migrated.
     """
-    engine = get_engine()
     try:
-        usable = migrations.is_at_head(engine)
-    except OperationalError:
-        usable = False
-    try:
-        count = validate_bundles(
-            paths or [get_settings().seed_dir / "bundles"], engine if usable else None
-        )
+        count = validate_bundles(_bundles(paths), _existing_database())
     except SeedFailed as errors:
         _fail(errors)
         return
@@ -105,12 +124,13 @@ def validate(paths: PathsArg = None) -> None:
 
 @app.command()
 def reindex() -> None:
-    """Rebuild the tables derived from the records (the search index, ...) from scratch."""
+    """Rebuild what derives from the records (event documents, search index) from scratch."""
     from app.revision import bump_revision
     from app.seeding.derived import refresh_derived
 
-    _require_migrated()
-    with get_engine().begin() as connection:
+    engine = _engine()
+    _require_migrated(engine)
+    with engine.begin() as connection:
         count = refresh_derived(connection, None)
         bump_revision(connection)
     typer.echo(f"reindexed: {count} row(s)")
@@ -122,17 +142,26 @@ def examples() -> None:
     from app.main import create_app
     from app.openapi_examples import write
 
-    _require_migrated()
+    _require_migrated(_engine())
     write(create_app())
     typer.echo("examples written")
 
 
 # The event loop and HTTP parser uvicorn serves with (bench/floor.py serves the same way).
-# Python's own loop, not uvloop: under 256 connections uvloop left some requests waiting
-# past 2 s (p99 about 1 s, the framework floor's constant endpoint included), where
-# Python's loop answered every one within 150 ms; at 32 connections Entente answers 2% fewer
-# requests/s on it (docs/BENCHMARKS.md). httptools parses HTTP in C.
 SERVER_OPTIONS: dict[str, Any] = {"loop": "asyncio", "http": "httptools"}
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to `host:port`, made as TCP (`IPPROTO_TCP`), which the sockets it
+    accepts inherit: asyncio sets TCP_NODELAY only on those. uvicorn's own socket for several
+    workers leaves the protocol 0, and Nagle's algorithm then holds each response of a
+    keep-alive connection until the client's delayed ACK (docs/BENCHMARKS.md)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
 
 
 @app.command()
@@ -143,17 +172,21 @@ def serve(
 ) -> None:
     """Serve the API with uvicorn."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     settings = get_settings()
-    uvicorn.run(
+    config = uvicorn.Config(
         "app.main:app",
-        host=host or settings.host,
-        port=port or settings.port,
         workers=workers,
         proxy_headers=True,
         access_log=False,  # the app writes its own access line, with the request id
         **SERVER_OPTIONS,
     )
+    sock = listening_socket(host or settings.host, port or settings.port)
+    if workers > 1:
+        Multiprocess(config, sockets=[sock]).run()
+    else:
+        uvicorn.Server(config).run(sockets=[sock])
 
 
 if __name__ == "__main__":

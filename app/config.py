@@ -7,19 +7,28 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Shipped inside the package (in a source checkout, links to the top-level folders).
+MIGRATIONS_DIR = PACKAGE_DIR / "_migrations"
+SEED_DIR = PACKAGE_DIR / "_seed"
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{Path.cwd() / 'data' / 'entente.sqlite3'}"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ENTENTE_", env_file=".env", extra="ignore")
 
     database_url: str = Field(
-        default=f"sqlite:///{PROJECT_ROOT / 'data' / 'entente.sqlite3'}",
-        description="SQLAlchemy URL of the knowledge base.",
+        default_factory=_default_database_url,
+        description="SQLAlchemy URL of the knowledge base (default: `data/entente.sqlite3` "
+        "under the folder the command runs in).",
     )
     seed_dir: Path = Field(
-        default=PROJECT_ROOT / "seed",
-        description="Folder whose YAML bundles `entente seed` loads when given no paths.",
+        default=SEED_DIR,
+        description="Folder whose `bundles/` `entente seed` loads when given no paths "
+        "(default: the seed shipped with the package).",
     )
     database_pool_size: int = Field(
         default=10, ge=1, description="PostgreSQL: connections each process keeps open."
@@ -28,11 +37,17 @@ class Settings(BaseSettings):
         default=20, ge=0, description="PostgreSQL: extra connections a process may open at peaks."
     )
     database_threads: int = Field(
-        default=1,
+        default=4,
         ge=1,
         le=64,
-        description="Worker threads per process that run database work; raise it on "
-        "PostgreSQL, where queries wait on the network rather than on Python.",
+        description="Threads per process that run the database work of requests; a slow "
+        "request holds only its own.",
+    )
+    statement_timeout_ms: int = Field(
+        default=5000,
+        ge=100,
+        description="The time budget of each statement an API request runs; past it the "
+        "statement is cancelled and the request answered 503 with `Retry-After`.",
     )
     computed_cache_entries: int = Field(
         default=512,

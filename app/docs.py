@@ -12,12 +12,15 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.errors import NOT_FOUND_DOC, NOT_MODIFIED_DOC, VALIDATION_ERROR_DOC
-from app.responses import LIST_CONTENT
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
 ASSETS_PATH = "/docs-assets"
 
+LIST_CONTENT = {
+    "text/csv": {"schema": {"type": "string"}, "example": "id,title\r\n"},
+    "application/x-ndjson": {"schema": {"type": "string"}, "example": '{"id": "..."}\n'},
+}
 LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "A page of items (or, as CSV or NDJSON, the items streamed).",

@@ -148,9 +148,28 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, exc.status_code, detail, headers=exc.headers)
 
 
+# Seconds a client is asked to wait before it tries a 503 again.
+RETRY_AFTER = "1"
+
+
+def _over_budget(exc: OperationalError) -> bool:
+    """Whether the statement was cancelled for outrunning its time budget (SQLite's progress
+    handler interrupts it; PostgreSQL cancels it at `statement_timeout`)."""
+    return "interrupted" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "57014"
+
+
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    log.error("database error on %s %s: %s", request.method, request.url.path, exc)
-    return problem_response(request, 503, "The database is unavailable or not migrated.")
+    assert isinstance(exc, OperationalError)
+    if _over_budget(exc):
+        log.warning("over its time budget: %s %s", request.method, request.url.path)
+        detail = "The query took longer than its time budget; try again, or narrow it."
+    elif "locked" in str(exc.orig):
+        log.warning("database busy: %s %s", request.method, request.url.path)
+        detail = "The database is busy; try again."
+    else:
+        log.error("database error on %s %s: %s", request.method, request.url.path, exc)
+        detail = "The database is unavailable or not migrated."
+    return problem_response(request, 503, detail, headers={"Retry-After": RETRY_AFTER})
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -92,14 +92,19 @@ def link_facet(link: Table, owner: str, value: str, named: Table) -> Facet:
 
 
 def facet_counts(
-    connection: Connection, matching: Select[Any], facets: Mapping[str, Facet], names: list[str]
+    connection: Connection,
+    matching: Select[Any],
+    facets: Mapping[str, Facet],
+    names: list[str],
+    params: Mapping[str, Any] | None = None,
 ) -> dict[str, list[FacetCount]]:
-    """The counts of each facet in `names` over the items `matching` selects."""
+    """The counts of each facet in `names` over the items `matching` selects (with the
+    values of its bound parameters in `params`)."""
     subquery = matching.subquery("matching")
     result: dict[str, list[FacetCount]] = {}
     for name in names:
         facet = facets[name]
-        rows = connection.execute(facet.counts(subquery).limit(MAX_FACET_VALUES))
+        rows = connection.execute(facet.counts(subquery).limit(MAX_FACET_VALUES), params or {})
         result[name] = [
             FacetCount(value=facet.format(row[0]), label=row[1], count=row[2]) for row in rows
         ]

@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import migrations
-from app.db import run_in_connection
+from app.deps import DatabaseDep
 from app.errors import PROBLEM_JSON, problem_response
 
 router = APIRouter(tags=["operations"])
@@ -47,11 +47,11 @@ def _at_head(connection: Connection) -> bool:
     summary="Can the API answer queries?",
     responses=UNAVAILABLE_DOC,
 )
-async def readyz(request: Request) -> Response:
+async def readyz(request: Request, db: DatabaseDep) -> Response:
     """200 `{"status": "ok"}` when the database is reachable and migrated to the latest
     schema; otherwise a 503 problem that says which."""
     try:
-        ready = await run_in_connection(_at_head)
+        ready = await db.run(_at_head)
         detail = "database not migrated to the latest schema"
     except SQLAlchemyError:
         ready, detail = False, "database unreachable"

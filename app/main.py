@@ -1,9 +1,5 @@
 """The FastAPI application."""
 
-import gc
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
 from app.api import include_api
@@ -46,24 +42,8 @@ TAGS = [
 ]
 
 
-@asynccontextmanager
-async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """At startup, what the process has built so far (its modules, the app, its routes and
-    models, about 160,000 objects) is set aside from Python's cycle collector, whose every
-    full pass would otherwise walk it again: 63 ms with the event loop stopped, the spikes
-    of search's p99 at 32 connections (docs/BENCHMARKS.md). Given back at shutdown, so that
-    a process that builds many apps (the tests) can still collect them."""
-    gc.collect()
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def create_app() -> FastAPI:
     app = FastAPI(
-        lifespan=lifespan,
         title="Entente",
         version="0.1.0",
         summary="A knowledge base of diplomatic relations; every fact cites its source.",

@@ -8,13 +8,16 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
-from app.config import PROJECT_ROOT, get_settings
-from app.events import page_keys
+from app.config import MIGRATIONS_DIR, get_settings
 from app.search.models import UNMANAGED_PREFIXES
 
 
 def alembic_config(url: str | None = None) -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    """Alembic's settings for the migrations shipped with the package (the top-level
+    `alembic.ini` serves the `alembic` command in a source checkout)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
     config.attributes["configure_logging"] = False
     if url is not None:
         config.attributes["database_url"] = url
@@ -55,6 +58,5 @@ def is_at_head(engine: Engine) -> bool:
 
 
 def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
-    """Autogenerate compares only what the models declare: not FTS5's tables and triggers,
-    nor SQLite's page key indexes."""
-    return not (name and name.startswith((*UNMANAGED_PREFIXES, page_keys.PREFIX)))
+    """Autogenerate compares only what the models declare, not FTS5's tables and triggers."""
+    return not (name and name.startswith(UNMANAGED_PREFIXES))

@@ -17,7 +17,6 @@ from app.mechanisms.models import Mechanism, MechanismCountry, MechanismStatusCh
 from app.organizations.models import Organization
 from app.people.models import Person, Position
 from app.places.models import Place
-from app.relations.models import RelationFacet, RelationItem
 from app.revision import KnowledgeBaseRevision
 from app.search.models import SearchDocument
 from app.sources.models import Citation, Source
@@ -48,8 +47,6 @@ __all__ = [
     "Person",
     "Place",
     "Position",
-    "RelationFacet",
-    "RelationItem",
     "SearchDocument",
     "Source",
     "Statement",

@@ -1,22 +1,25 @@
-"""Building responses: conditional GETs, JSON pages, streamed CSV and NDJSON."""
+"""Answers of the API: conditional GETs, JSON written by the response models, and lists
+streamed as CSV or NDJSON.
+
+Every body is the serialization of a response model: a detail is `model_dump_json()`; a
+page is its items, each written by its model (or stored as its model wrote it, the event
+documents), inside the envelope the page model writes (`page_body`).
+"""
 
 import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from functools import lru_cache, partial
-from typing import Any, TypeVar
+from typing import Any
 
-import orjson
-from pydantic import BaseModel, TypeAdapter
-from sqlalchemy import Connection
+from pydantic import BaseModel
+from sqlalchemy import Connection, select
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from app import rawsql
 from app.config import get_settings
-from app.db import inline_capable, run_in_connection, run_inline
-from app.facets import FacetCount, facet_counts
-from app.formats import MEDIA_TYPES, csv_header, csv_rows, ndjson_rows, negotiate
+from app.db import Database
+from app.formats import MEDIA_TYPES, csv_header, csv_rows, negotiate
 from app.http_cache import etag_matches, make_etag
 from app.pagination import (
     FacetedPage,
@@ -24,35 +27,28 @@ from app.pagination import (
     Listing,
     ListQuery,
     Page,
+    Slice,
     decode_cursor,
     encode_cursor,
 )
-from app.revision import REVISION_SQL, revision_text
-
-T = TypeVar("T", bound=BaseModel)
-# fetch(connection, after=key values or None, limit=n) -> (items, key of last item or None)
-Fetch = Callable[..., tuple[list[T], list[Any] | None]]
-
+from app.revision import KnowledgeBaseRevision, revision_text
 
 STREAM_BATCH = 500
-LIST_CONTENT = {
-    "text/csv": {"schema": {"type": "string"}, "example": "id,title\r\n"},
-    "application/x-ndjson": {"schema": {"type": "string"}, "example": '{"id": "..."}\n'},
-}
-
-
-FACETS_JSON = TypeAdapter(dict[str, list[FacetCount]] | None)
+revision = KnowledgeBaseRevision.__table__  # type: ignore[attr-defined]
+_REVISION = select(revision.c.revision, revision.c.changed_at).where(revision.c.id == 1)
 
 
 class _NotModified(Exception):
-    pass
+    def __init__(self, etag: str) -> None:
+        super().__init__(etag)
+        self.etag = etag
 
 
-def _check(connection: Connection, request: Request, representation: str) -> str:
-    rawsql.begin_read(connection)
-    rows = rawsql.fetch(connection, "revision", lambda: REVISION_SQL, {})
-    revision = revision_text(*rows[0]) if rows else "0"
-    etag = make_etag(revision, request, representation)
+def _current_etag(connection: Connection, request: Request, representation: str) -> str:
+    """The ETag of the answer to `request` at the knowledge base's current revision; raises
+    `_NotModified` when the client holds it (it need not be built)."""
+    row = connection.execute(_REVISION).first()
+    etag = make_etag(revision_text(*row) if row else "0", request, representation)
     if etag_matches(request.headers.get("if-none-match"), etag):
         raise _NotModified(etag)
     return etag
@@ -62,13 +58,26 @@ def _not_modified(etag: str) -> Response:
     return Response(status_code=304, headers={"ETag": etag})
 
 
+def item_json(item: BaseModel | str) -> str:
+    """An item as its model writes it (a stored document was written so already)."""
+    return item if isinstance(item, str) else item.model_dump_json()
+
+
+def page_body(envelope: Page[Any], items: list[BaseModel | str]) -> bytes:
+    """The page `envelope` (its `items` empty) as its model writes it, with `items` inside:
+    the same bytes as the model writing the whole page (`tests/api/test_contract.py`)."""
+    written = envelope.model_dump_json()
+    head = '{"items":['
+    assert written.startswith(head + "]"), "a page model's first field is `items`"
+    return (head + ",".join(item_json(item) for item in items) + written[len(head) :]).encode()
+
+
 class ComputedCache:
     """Bodies of costly answers by ETag, least recently used dropped first.
 
     An ETag is a digest of the code, the knowledge base's revision and the request, so an
-    entry is exactly the answer the request would compute again, until a load changes the
-    revision (and with it every ETag): nothing needs invalidating. Shared by the database
-    threads of a process, hence the lock.
+    entry is exactly the answer the request would compute again until a change of the
+    knowledge base changes the revision (and with it every ETag): nothing needs invalidating.
     """
 
     def __init__(self, entries: int) -> None:
@@ -99,22 +108,23 @@ def computed_cache() -> ComputedCache:
 
 
 async def detail_response(
-    request: Request, fetch: Callable[[Connection], BaseModel], *, costly: bool = False
+    request: Request,
+    db: Database,
+    fetch: Callable[[Connection], BaseModel],
+    *,
+    costly: bool = False,
 ) -> Response:
     """`fetch` returns the resource or raises `NotFound`; a current ETag gives a 304.
 
     A `costly` answer (an aggregate over many records) is kept in `computed_cache()` until
-    the next load, and the requests that follow are answered from it.
+    the knowledge base changes.
     """
 
-    def kept(connection: Connection) -> tuple[str, str, bytes | None]:
-        etag = _check(connection, request, "json")
+    def work(connection: Connection) -> tuple[str, bytes]:
+        etag = _current_etag(connection, request, "json")
         # Keyed by the database too: tests (not a deployment) serve several from one process.
         key = f"{connection.engine.url}|{etag}"
-        return etag, key, computed_cache().get(key) if costly else None
-
-    def work(connection: Connection) -> tuple[str, bytes]:
-        etag, key, body = kept(connection)
+        body = computed_cache().get(key) if costly else None
         if body is None:
             body = fetch(connection).model_dump_json().encode()
             if costly:
@@ -122,14 +132,9 @@ async def detail_response(
         return etag, body
 
     try:
-        body = None
-        if costly and inline_capable():
-            # A kept answer is found by the revision alone: no need of a database thread.
-            etag, _, body = run_inline(kept)
-        if body is None:
-            etag, body = await run_in_connection(work)
+        etag, body = await db.run(work)
     except _NotModified as current:
-        return _not_modified(str(current))
+        return _not_modified(current.etag)
     return Response(body, media_type="application/json", headers={"ETag": etag})
 
 
@@ -143,111 +148,91 @@ def _next_link(request: Request, cursor: str) -> str:
 
 
 async def list_response(
-    request: Request, query: ListQuery, *, listing: Listing[Any, T], item_type: type[T]
+    request: Request, db: Database, query: ListQuery, listing: Listing[Any, Any]
 ) -> Response:
     """A page of a list as JSON, or the list streamed as CSV or NDJSON."""
     sort = listing.sort_of(query)
-    fetch: Fetch[T] = partial(listing.page, query=query)
-    fmt = negotiate(request, query.format)
     after = decode_cursor(query.cursor, sort) if query.cursor else None
+    fmt = negotiate(request, query.format)
     if fmt is not Format.JSON:
-        return await _stream(request, query, fmt, sort, item_type, fetch, after)
-
+        return await _stream(request, db, query, listing, fmt, after)
     facet_names = [str(name) for name in getattr(query, "facet", [])]
 
     def work(connection: Connection) -> tuple[str, bytes, str | None]:
-        if query.count or facet_names:
-            rawsql.begin_read(connection)  # the count and facets see the page's snapshot
-        revised = listing.page_at_revision(connection, query=query, after=after, limit=query.limit)
-        if revised is not None:
-            etag = make_etag(revised.revision, request, fmt.value)
-            if etag_matches(request.headers.get("if-none-match"), etag):
-                raise _NotModified(etag)
-            joined: bytes | None = revised.items
-            last_key = revised.last_key
-        else:
-            etag = _check(connection, request, fmt.value)
-            documents = listing.page_documents(
-                connection, query=query, after=after, limit=query.limit
-            )
-            if documents is not None:
-                bodies, last_key = documents
-                joined = ",".join(bodies).encode()
-            else:
-                joined = None
-                items, last_key = fetch(connection, after=after, limit=query.limit)
-        next_cursor = encode_cursor(sort, last_key) if last_key is not None else None
-        total = listing.count(connection, query=query) if query.count else None
-        facets = (
-            facet_counts(
-                connection, listing.matching(connection, query), listing.facets, facet_names
-            )
-            if facet_names
-            else None
-        )
-        if joined is None:
-            page_model = FacetedPage[item_type] if listing.facets else Page[item_type]  # type: ignore[valid-type]
-            extra = {"facets": facets} if facets is not None else {}
-            page = page_model(items=items, next_cursor=next_cursor, total=total, **extra)
-            return etag, page.model_dump_json().encode(), next_cursor
-        # The page's shape (`Page` or `FacetedPage`, fields in order) around the ready
-        # documents; a test compares it with what the model writes.
-        tail = [b'],"next_cursor":', orjson.dumps(next_cursor), b',"total":', orjson.dumps(total)]
+        etag = _current_etag(connection, request, fmt.value)
+        items, next_key = listing.page(connection, query, after, query.limit)
+        next_cursor = encode_cursor(sort, next_key) if next_key is not None else None
+        total = listing.count(connection, query) if query.count else None
+        envelope: Page[Any]
         if listing.facets:
-            tail += [b',"facets":', FACETS_JSON.dump_json(facets)]
-        return etag, b"".join([b'{"items":[', joined, *tail, b"}"]), next_cursor
-
-    # A page whose every row read is a row returned runs on the event loop (see `run_inline`).
-    inline = not facet_names and not query.count and inline_capable() and listing.bounded(query)
-    try:
-        if inline:
-            etag, body, next_cursor = run_inline(work)
+            facets = listing.facet_counts(connection, query, facet_names) if facet_names else None
+            envelope = FacetedPage(items=[], next_cursor=next_cursor, total=total, facets=facets)
         else:
-            etag, body, next_cursor = await run_in_connection(work)
+            envelope = Page(items=[], next_cursor=next_cursor, total=total)
+        return etag, page_body(envelope, items), next_cursor
+
+    try:
+        etag, body, next_cursor = await db.run(work)
     except _NotModified as current:
-        return _not_modified(str(current))
+        return _not_modified(current.etag)
     headers = {"ETag": etag}
     if next_cursor:
         headers["Link"] = _next_link(request, next_cursor)
     return Response(body, media_type="application/json", headers=headers)
 
 
+def _next_page(
+    listing: Listing[Any, Any],
+    query: ListQuery,
+    after: list[Any],
+    limit: int,
+    connection: Connection,
+) -> Slice[Any]:
+    return listing.page(connection, query, after, limit)
+
+
 async def _stream(
     request: Request,
+    db: Database,
     query: ListQuery,
+    listing: Listing[Any, Any],
     fmt: Format,
-    sort: str,
-    item_type: type[T],
-    fetch: Fetch[T],
     after: list[Any] | None,
 ) -> Response:
-    """Streams page after page, each fetched in its own short thread call (no held connection).
-
-    With an explicit `limit` the stream is one page, and `Link` points at the next.
-    """
+    """Streams page after page, each read in its own short database call (no connection is
+    held between them). With an explicit `limit` the stream is one page, and `Link` points
+    at the next."""
     one_page = "limit" in query.model_fields_set
     batch = query.limit if one_page else STREAM_BATCH
 
-    def first(connection: Connection) -> tuple[str, list[T], list[Any] | None]:
-        etag = _check(connection, request, fmt.value)
-        return (etag, *fetch(connection, after=after, limit=batch))
+    def first(connection: Connection) -> tuple[str, Slice[Any]]:
+        return _current_etag(connection, request, fmt.value), listing.page(
+            connection, query, after, batch
+        )
 
     try:
-        etag, items, last_key = await run_in_connection(first)
+        etag, (items, next_key) = await db.run(first)
     except _NotModified as current:
-        return _not_modified(str(current))
-    render = csv_rows if fmt is Format.CSV else ndjson_rows
+        return _not_modified(current.etag)
+
+    def render(items: list[Any]) -> str:
+        if fmt is Format.NDJSON:
+            return "".join(item_json(item) + "\n" for item in items)
+        return csv_rows(
+            item if isinstance(item, BaseModel) else listing.item.model_validate_json(item)
+            for item in items
+        )
 
     async def body() -> AsyncIterator[str]:
-        nonlocal items, last_key
+        nonlocal items, next_key
         if fmt is Format.CSV:
-            yield csv_header(item_type)
+            yield csv_header(listing.item)
         yield render(items)
-        while last_key is not None and not one_page:
-            items, last_key = await run_in_connection(fetch, after=last_key, limit=batch)
+        while next_key is not None and not one_page:
+            items, next_key = await db.run(partial(_next_page, listing, query, next_key, batch))
             yield render(items)
 
     headers = {"ETag": etag}
-    if one_page and last_key is not None:
-        headers["Link"] = _next_link(request, encode_cursor(sort, last_key))
+    if one_page and next_key is not None:
+        headers["Link"] = _next_link(request, encode_cursor(listing.sort_of(query), next_key))
     return StreamingResponse(body(), media_type=MEDIA_TYPES[fmt], headers=headers)

@@ -22,6 +22,15 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(text: str) -> bool:
+    """NUL and the other control characters but tab and line breaks (PostgreSQL refuses NUL
+    in text; none belongs in an id, a code or a query)."""
+    return _CONTROL.search(text) is not None
+
+
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=200)]
 
 

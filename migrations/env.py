@@ -38,7 +38,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(database_url(config))
+    engine = make_engine(database_url(config), budget=False)
     try:
         with engine.connect() as connection:
             _configure(connection=connection)

@@ -7,16 +7,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import Connection, Engine, insert
 
 from app import migrations
-from app.config import PROJECT_ROOT, get_settings
-from app.db import get_engine, make_engine
+from app.config import SEED_DIR, get_settings
+from app.db import Database, make_engine
+from app.deps import get_database
+from app.main import create_app
 from app.mechanisms.models import MechanismStatusChange
 from app.seeding.loader import seed
 from tests.databases import ENGINE, Databases
 
-SEED_BUNDLES = PROJECT_ROOT / "seed" / "bundles"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEED_BUNDLES = SEED_DIR / "bundles"
 SOURCE_ID = "improving-russia-france-relations"
 
 
@@ -93,7 +97,8 @@ def seeded_engine(databases: Databases, seeded_template: str) -> Iterator[Engine
 
 @pytest.fixture
 def use_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Any], None]]:
-    """Points the settings (and so the CLI and the app) at an engine's or a URL's database."""
+    """Points the settings (and so the `entente` command) at an engine's or a URL's
+    database."""
 
     def point(target: Engine | str) -> None:
         url = (
@@ -101,11 +106,36 @@ def use_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Any], No
         )
         monkeypatch.setenv("ENTENTE_DATABASE_URL", url)
         get_settings.cache_clear()
-        get_engine.cache_clear()
 
     yield point
     get_settings.cache_clear()
-    get_engine.cache_clear()
+
+
+def app_on(database: Database) -> FastAPI:
+    """The API, answering from `database` (FastAPI's dependency override)."""
+    app = create_app()
+
+    async def the_database() -> Database:
+        return database
+
+    app.dependency_overrides[get_database] = the_database
+    return app
+
+
+@pytest.fixture
+def app_for() -> Iterator[Callable[[Engine | str], FastAPI]]:
+    """Makes the API answer from an engine's or a URL's database; closed at the end."""
+    opened: list[Database] = []
+
+    def make(target: Engine | str) -> FastAPI:
+        engine = make_engine(target) if isinstance(target, str) else target
+        database = Database(engine, budget_seconds=get_settings().statement_timeout_ms / 1000)
+        opened.append(database)
+        return app_on(database)
+
+    yield make
+    for database in opened:
+        database.close()
 
 
 def copy_seed(folder: Path) -> Path:

@@ -46,10 +46,9 @@ def test_seed_timings_name_every_phase_of_the_load(fresh_url, use_database):
         if line.startswith("took ")
     ]
     assert phases == [
-        "records read, checked and written (bulk)",
-        "search",
+        "records read, checked and written",
         "event documents",
-        "relations",
+        "search index",
         "committed",
     ]
     seconds = [

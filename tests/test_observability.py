@@ -17,17 +17,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.config import PROJECT_ROOT, Settings, get_settings
-from app.main import create_app
+from app.config import Settings, get_settings
 from app.observability import configure_logging
+from tests.conftest import PROJECT_ROOT
 
 EVENT_ID = "2019-08-19-putin-macron-talks-bregancon"
 
 
 @pytest.fixture
-def client(seeded_engine, use_database) -> Iterator[TestClient]:
-    use_database(seeded_engine)
-    with TestClient(create_app()) as client:
+def client(seeded_engine, app_for) -> Iterator[TestClient]:
+    with TestClient(app_for(seeded_engine)) as client:
         yield client
 
 
@@ -190,8 +189,7 @@ def test_a_streamed_csv_arrives_whole_with_the_request_id(client: TestClient):
     assert len(ids) > 1
 
 
-def failing_app() -> FastAPI:
-    app = create_app()
+def failing_app(app: FastAPI) -> FastAPI:
 
     @app.get("/boom")
     def boom() -> None:
@@ -201,10 +199,9 @@ def failing_app() -> FastAPI:
 
 
 def test_an_unexpected_error_is_a_counted_problem_with_the_request_id(
-    seeded_engine, use_database, capsys
+    seeded_engine, app_for, capsys
 ):
-    use_database(seeded_engine)
-    with TestClient(failing_app(), raise_server_exceptions=False) as client:
+    with TestClient(failing_app(app_for(seeded_engine)), raise_server_exceptions=False) as client:
         before = sample(client, "http_requests_total", route="/boom", status="500")
         response = client.get("/boom", headers={"X-Request-ID": "req-500"})
         assert response.status_code == 500
@@ -244,12 +241,11 @@ def test_each_request_writes_a_json_access_line_with_its_id(client: TestClient, 
     assert {"timestamp", "message"} <= set(line)
 
 
-def test_text_format_writes_readable_lines(seeded_engine, use_database, monkeypatch, capsys):
-    use_database(seeded_engine)
+def test_text_format_writes_readable_lines(seeded_engine, app_for, monkeypatch, capsys):
     monkeypatch.setenv("ENTENTE_LOG_FORMAT", "text")
     get_settings.cache_clear()
     try:
-        with TestClient(create_app()) as client:
+        with TestClient(app_for(seeded_engine)) as client:
             capsys.readouterr()
             client.get("/healthz", headers={"X-Request-ID": "req-text"})
         err = capsys.readouterr().err

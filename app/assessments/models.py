@@ -9,6 +9,7 @@ from sqlalchemy import Column, Index, Text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from app import references
 from app.sources.models import Citations
 from app.values import CountryCode, PartialDate, Ref, Slug
 
@@ -42,8 +43,8 @@ class Assessment(SQLModel, table=True):
 class AssessmentCountry(SQLModel, table=True):
     __tablename__ = "assessment_country"
 
-    assessment_id: str = SQLField(foreign_key="assessment.id", primary_key=True)
-    country: str = SQLField(foreign_key="country.code", primary_key=True)
+    assessment_id: str = SQLField(sa_column_args=references("assessment.id"), primary_key=True)
+    country: str = SQLField(sa_column_args=references("country.code"), primary_key=True)
 
     __table_args__ = (
         Index("ix_assessment_country_country_assessment_id", "country", "assessment_id"),
@@ -53,8 +54,8 @@ class AssessmentCountry(SQLModel, table=True):
 class AssessmentOrganization(SQLModel, table=True):
     __tablename__ = "assessment_organization"
 
-    assessment_id: str = SQLField(foreign_key="assessment.id", primary_key=True)
-    organization_id: str = SQLField(foreign_key="organization.id", primary_key=True)
+    assessment_id: str = SQLField(sa_column_args=references("assessment.id"), primary_key=True)
+    organization_id: str = SQLField(sa_column_args=references("organization.id"), primary_key=True)
 
 
 class AssessmentCreate(BaseModel):

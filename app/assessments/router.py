@@ -7,12 +7,12 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.assessments import service
 from app.assessments.schemas import AssessmentPublic, AssessmentQuery
+from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import Page
 from app.responses import detail_response, list_response
-from app.routing import ListRoute
 
-router = APIRouter(prefix="/assessments", tags=["assessments"], route_class=ListRoute)
+router = APIRouter(prefix="/assessments", tags=["assessments"])
 AssessmentId = Annotated[
     str,
     Path(
@@ -31,7 +31,7 @@ AssessmentId = Annotated[
     responses=LIST_RESPONSES,
 )
 async def list_assessments(
-    request: Request, query: Annotated[AssessmentQuery, Query()]
+    request: Request, db: DatabaseDep, query: Annotated[AssessmentQuery, Query()]
 ) -> Response:
     """Judgements of the climate of relationships (`cold`, `warming`, ...), latest period first
     by default.
@@ -41,12 +41,7 @@ async def list_assessments(
     (an assessment matches when the period it judges, from `period` to `period_end`, overlaps
     `date_from`..`date_to`). Each assessment carries its parties, holder and citations.
     """
-    return await list_response(
-        request,
-        query,
-        item_type=AssessmentPublic,
-        listing=service.ASSESSMENTS,
-    )
+    return await list_response(request, db, query, service.ASSESSMENTS)
 
 
 @router.get(
@@ -56,9 +51,11 @@ async def list_assessments(
     response_model=AssessmentPublic,
     responses=DETAIL_RESPONSES,
 )
-async def get_assessment(request: Request, assessment_id: AssessmentId) -> Response:
+async def get_assessment(
+    request: Request, db: DatabaseDep, assessment_id: AssessmentId
+) -> Response:
     """An assessment with its parties (countries, an organization or a named counterpart), the
     period it judges, its stance, who holds it, its text and citations."""
     return await detail_response(
-        request, partial(service.get_assessment, assessment_id=assessment_id)
+        request, db, partial(service.get_assessment, assessment_id=assessment_id)
     )

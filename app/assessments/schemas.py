@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from app.assessments.models import Stance
 from app.events.schemas import DateRange
-from app.pagination import ListQuery
+from app.pagination import MAX_VALUES, ListQuery
 from app.schemas import CitationPublic, Named
 from app.values import CountryCode, PartialDate
 
@@ -19,10 +19,11 @@ class AssessmentSort(StrEnum):
 class AssessmentQuery(ListQuery, DateRange):
     country: list[CountryCode] = Field(
         default_factory=list,
+        max_length=MAX_VALUES,
         description="Repeatable: every country given is a party to the relationship.",
     )
     stance: list[Stance] = Field(
-        default_factory=list, description="Repeatable: any of these stances."
+        default_factory=list, max_length=MAX_VALUES, description="Repeatable: any of these stances."
     )
     holder: str | None = Field(
         default=None,

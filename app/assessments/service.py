@@ -7,7 +7,7 @@ from sqlalchemy import Connection, Row, Select, func, select
 from app.assessments.models import Assessment, AssessmentCountry, AssessmentOrganization
 from app.assessments.schemas import AssessmentPublic, AssessmentQuery, AssessmentSort
 from app.organizations.models import Organization
-from app.pagination import Keyset, Listing
+from app.pagination import Keyset, RowListing
 from app.queries import grouped, one_or_not_found, overlaps
 from app.schemas import Named
 from app.sources.models import SubjectType
@@ -100,4 +100,6 @@ def get_assessment(connection: Connection, *, assessment_id: str) -> AssessmentP
     return public
 
 
-ASSESSMENTS = Listing(filtered=filtered, keysets=KEYSETS, build=build_assessments)
+ASSESSMENTS = RowListing(
+    item=AssessmentPublic, filtered=filtered, keysets=KEYSETS, build=build_assessments
+)

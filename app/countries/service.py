@@ -16,7 +16,7 @@ from app.countries.schemas import (
 from app.events.models import Event, EventCountry
 from app.figures.models import Figure
 from app.mechanisms.models import MechanismCountry
-from app.pagination import Keyset, Listing
+from app.pagination import Keyset, RowListing
 from app.people.models import Person, Position
 from app.places.models import Place
 from app.queries import escape_like, one_or_not_found
@@ -138,4 +138,6 @@ def get_country(connection: Connection, *, code: str) -> CountryDetail:
     )
 
 
-COUNTRIES = Listing(filtered=filtered, keysets=KEYSETS, build=build_countries)
+COUNTRIES = RowListing(
+    item=CountryPublic, filtered=filtered, keysets=KEYSETS, build=build_countries
+)

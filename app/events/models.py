@@ -5,10 +5,11 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import JSON, Column, Index, Integer
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from app import references
 from app.sources.models import Citations
 from app.values import CountryCode, PartialDate, Quantity, Ref, Slug
 
@@ -51,15 +52,19 @@ class Event(SQLModel, table=True):
     end_last: dt.date | None = None
     end_precision: str | None = SQLField(default=None, max_length=5)
     end_text: str | None = None
-    place_id: str | None = SQLField(default=None, foreign_key="place.id", index=True)
-    host_country: str | None = SQLField(default=None, foreign_key="country.code", index=True)
+    place_id: str | None = SQLField(default=None, sa_column_args=references("place.id"), index=True)
+    host_country: str | None = SQLField(
+        default=None, sa_column_args=references("country.code"), index=True
+    )
     duration_value: float | None = None
     duration_unit: str | None = SQLField(default=None, max_length=32)
     duration_qualifier: str | None = SQLField(default=None, max_length=16)
     duration_text: str | None = None
     format: str | None = None
     outcomes: dict[str, object] | None = SQLField(default=None, sa_column=Column(JSON))
-    parent_id: str | None = SQLField(default=None, foreign_key="event.id", index=True)
+    parent_id: str | None = SQLField(
+        default=None, sa_column_args=references("event.id"), index=True
+    )
     notes: str | None = None
 
     # The default order of every event list, and the keyset its cursor walks.
@@ -67,20 +72,12 @@ class Event(SQLModel, table=True):
 
 
 class EventDocument(SQLModel, table=True):
-    """An event as the API lists it (`EventPublic` as JSON), written by every load that
-    changes the event or anything it shows (`app/events/documents.py`): a page of events is
-    read as 50 ready documents instead of being assembled from eight tables per request."""
+    """An event as the API lists it: `EventPublic` as JSON, written by every change of the
+    event or of anything it shows (`app/events/documents.py`)."""
 
     __tablename__ = "event_document"
 
-    # An integer key, kept for the event's life (a load rewrites the body in place): the
-    # pair's rows of `relation_item` hold it, so that on SQLite a page of a pair's events
-    # finds each document with one b-tree descent instead of two (the event id's index,
-    # then the table).
-    doc_id: int | None = SQLField(
-        default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True)
-    )
-    event_id: str = SQLField(foreign_key="event.id", unique=True)
+    event_id: str = SQLField(sa_column_args=references("event.id"), primary_key=True)
     body: str
 
 
@@ -90,8 +87,8 @@ class EventCountry(SQLModel, table=True):
 
     __tablename__ = "event_country"
 
-    event_id: str = SQLField(foreign_key="event.id", primary_key=True)
-    country: str = SQLField(foreign_key="country.code", primary_key=True)
+    event_id: str = SQLField(sa_column_args=references("event.id"), primary_key=True)
+    country: str = SQLField(sa_column_args=references("country.code"), primary_key=True)
     start_first: dt.date
 
     __table_args__ = (
@@ -104,8 +101,8 @@ class EventCountry(SQLModel, table=True):
 class EventParticipant(SQLModel, table=True):
     __tablename__ = "event_participant"
 
-    event_id: str = SQLField(foreign_key="event.id", primary_key=True)
-    person_id: str = SQLField(foreign_key="person.id", primary_key=True)
+    event_id: str = SQLField(sa_column_args=references("event.id"), primary_key=True)
+    person_id: str = SQLField(sa_column_args=references("person.id"), primary_key=True)
     role: str = SQLField(max_length=16)
 
     __table_args__ = (Index("ix_event_participant_person_id_event_id", "person_id", "event_id"),)
@@ -114,8 +111,8 @@ class EventParticipant(SQLModel, table=True):
 class EventTopic(SQLModel, table=True):
     __tablename__ = "event_topic"
 
-    event_id: str = SQLField(foreign_key="event.id", primary_key=True)
-    topic_id: str = SQLField(foreign_key="topic.id", primary_key=True)
+    event_id: str = SQLField(sa_column_args=references("event.id"), primary_key=True)
+    topic_id: str = SQLField(sa_column_args=references("topic.id"), primary_key=True)
 
     __table_args__ = (Index("ix_event_topic_topic_id_event_id", "topic_id", "event_id"),)
 
@@ -123,8 +120,8 @@ class EventTopic(SQLModel, table=True):
 class EventOrganization(SQLModel, table=True):
     __tablename__ = "event_organization"
 
-    event_id: str = SQLField(foreign_key="event.id", primary_key=True)
-    organization_id: str = SQLField(foreign_key="organization.id", primary_key=True)
+    event_id: str = SQLField(sa_column_args=references("event.id"), primary_key=True)
+    organization_id: str = SQLField(sa_column_args=references("organization.id"), primary_key=True)
 
     __table_args__ = (
         Index("ix_event_organization_organization_id_event_id", "organization_id", "event_id"),

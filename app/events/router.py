@@ -5,14 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.events import service
 from app.events.schemas import EventDetail, EventPublic, EventQuery
 from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
-from app.routing import ListRoute
 
-router = APIRouter(prefix="/events", tags=["events"], route_class=ListRoute)
+router = APIRouter(prefix="/events", tags=["events"])
 EventId = Annotated[
     str,
     Path(
@@ -30,7 +30,9 @@ EventId = Annotated[
     response_model=FacetedPage[EventPublic],
     responses=LIST_RESPONSES,
 )
-async def list_events(request: Request, query: Annotated[EventQuery, Query()]) -> Response:
+async def list_events(
+    request: Request, db: DatabaseDep, query: Annotated[EventQuery, Query()]
+) -> Response:
     """Visits, meetings, talks, press conferences and summits, newest first by default.
 
     Filter by the countries involved (`country=RU&country=FR`: both), host or guest country,
@@ -38,12 +40,7 @@ async def list_events(request: Request, query: Annotated[EventQuery, Query()]) -
     overlap `date_from`..`date_to`). Each event carries its participants with their roles,
     its topics and the citations that attest it.
     """
-    return await list_response(
-        request,
-        query,
-        item_type=EventPublic,
-        listing=service.EVENTS,
-    )
+    return await list_response(request, db, query, service.EVENTS)
 
 
 @router.get(
@@ -53,7 +50,7 @@ async def list_events(request: Request, query: Annotated[EventQuery, Query()]) -
     response_model=EventDetail,
     responses=DETAIL_RESPONSES,
 )
-async def get_event(request: Request, event_id: EventId) -> Response:
+async def get_event(request: Request, db: DatabaseDep, event_id: EventId) -> Response:
     """An event with its participants and roles, place, duration, format, outcomes, parent
     and child events, topics, the statements made at it, and its citations."""
-    return await detail_response(request, partial(service.get_event, event_id=event_id))
+    return await detail_response(request, db, partial(service.get_event, event_id=event_id))

@@ -5,7 +5,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field, model_validator
 
 from app.events.models import EventKind, EventOutcomes, EventStatus, Role
-from app.pagination import ListQuery
+from app.pagination import MAX_VALUES, ListQuery
 from app.schemas import CitationPublic, EventRef, Named, StatementRef
 from app.values import CountryCode, PartialDate, Quantity, Slug
 
@@ -43,6 +43,7 @@ class DateRange(BaseModel):
 class EventQuery(ListQuery, DateRange):
     country: list[CountryCode] = Field(
         default_factory=list,
+        max_length=MAX_VALUES,
         description="Repeatable: every country given is involved in the event.",
     )
     host: CountryCode | None = Field(default=None, description="The host country.")
@@ -50,13 +51,17 @@ class EventQuery(ListQuery, DateRange):
         default=None, description="A country involved in the event that is not its host."
     )
     participant: list[Slug] = Field(
-        default_factory=list, description="Repeatable person id: every person given takes part."
+        default_factory=list,
+        max_length=MAX_VALUES,
+        description="Repeatable person id: every person given takes part.",
     )
     kind: list[EventKind] = Field(
-        default_factory=list, description="Repeatable: any of these kinds."
+        default_factory=list, max_length=MAX_VALUES, description="Repeatable: any of these kinds."
     )
     topic: list[Slug] = Field(
-        default_factory=list, description="Repeatable topic id: every topic given was discussed."
+        default_factory=list,
+        max_length=MAX_VALUES,
+        description="Repeatable topic id: every topic given was discussed.",
     )
     place: Slug | None = Field(default=None, description="Place id.")
     q: str | None = Field(
@@ -68,6 +73,7 @@ class EventQuery(ListQuery, DateRange):
     sort: EventSort = Field(default=EventSort.START_DESC, description="By start date.")
     facet: list[EventFacet] = Field(
         default_factory=list,
+        max_length=MAX_VALUES,
         description="Repeatable: count the matching items by this field (see `facets`).",
     )
 

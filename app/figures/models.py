@@ -9,6 +9,7 @@ from sqlalchemy import Index
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from app import references
 from app.sources.models import CitationCreate
 from app.values import CountryCode, PartialDate, Quantity, Ref, Slug
 
@@ -28,8 +29,8 @@ SYMMETRIC_METRICS = frozenset({Metric.BILATERAL_TRADE, Metric.LEADER_MEETINGS})
 class Figure(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=200)
     metric: str = SQLField(max_length=40)
-    country: str = SQLField(foreign_key="country.code")
-    partner: str = SQLField(foreign_key="country.code")
+    country: str = SQLField(sa_column_args=references("country.code"))
+    partner: str = SQLField(sa_column_args=references("country.code"))
     period_first: dt.date
     period_last: dt.date
     period_precision: str = SQLField(max_length=5)
@@ -64,8 +65,10 @@ class FigureDerivation(SQLModel, table=True):
 
     __tablename__ = "figure_derivation"
 
-    figure_id: str = SQLField(foreign_key="figure.id", primary_key=True)
-    from_figure_id: str = SQLField(foreign_key="figure.id", primary_key=True, index=True)
+    figure_id: str = SQLField(sa_column_args=references("figure.id"), primary_key=True)
+    from_figure_id: str = SQLField(
+        sa_column_args=references("figure.id"), primary_key=True, index=True
+    )
 
 
 class ChangeCreate(BaseModel):

@@ -5,14 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.figures import service
 from app.figures.schemas import FigurePublic, FigureQuery, FigureSeries, SeriesQuery
 from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
-from app.routing import ListRoute
 
-router = APIRouter(prefix="/figures", tags=["figures"], route_class=ListRoute)
+router = APIRouter(prefix="/figures", tags=["figures"])
 FigureId = Annotated[
     str,
     Path(
@@ -32,7 +32,9 @@ SERIES_RESPONSES = {status: doc for status, doc in DETAIL_RESPONSES.items() if s
     response_model=FacetedPage[FigurePublic],
     responses=LIST_RESPONSES,
 )
-async def list_figures(request: Request, query: Annotated[FigureQuery, Query()]) -> Response:
+async def list_figures(
+    request: Request, db: DatabaseDep, query: Annotated[FigureQuery, Query()]
+) -> Response:
     """Measured values of relationships (trade, direct investment, companies, planned
     cultural events, leader meetings), latest period first by default.
 
@@ -44,12 +46,7 @@ async def list_figures(request: Request, query: Annotated[FigureQuery, Query()])
     qualifier, its cited change, and its citations (a derived figure: how it is computed
     and from which figures).
     """
-    return await list_response(
-        request,
-        query,
-        item_type=FigurePublic,
-        listing=service.FIGURES,
-    )
+    return await list_response(request, db, query, service.FIGURES)
 
 
 @router.get(
@@ -59,7 +56,9 @@ async def list_figures(request: Request, query: Annotated[FigureQuery, Query()])
     response_model=FigureSeries,
     responses=SERIES_RESPONSES,
 )
-async def get_figure_series(request: Request, query: Annotated[SeriesQuery, Query()]) -> Response:
+async def get_figure_series(
+    request: Request, db: DatabaseDep, query: Annotated[SeriesQuery, Query()]
+) -> Response:
     """The figures of one metric between `country` and `partner`, oldest period first (for a
     symmetric metric either order gives the same series; a pair with no figures gives no
     points).
@@ -70,7 +69,7 @@ async def get_figure_series(request: Request, query: Annotated[SeriesQuery, Quer
     cited change ("+11% compared to 2017") appears as a point marked `derived`, with its
     `derivation`, the figure it comes from and that figure's citations.
     """
-    return await detail_response(request, partial(service.get_series, query=query))
+    return await detail_response(request, db, partial(service.get_series, query=query))
 
 
 @router.get(
@@ -80,7 +79,7 @@ async def get_figure_series(request: Request, query: Annotated[SeriesQuery, Quer
     response_model=FigurePublic,
     responses=DETAIL_RESPONSES,
 )
-async def get_figure(request: Request, figure_id: FigureId) -> Response:
+async def get_figure(request: Request, db: DatabaseDep, figure_id: FigureId) -> Response:
     """A figure with its value, unit and qualifier, period, cited change, label, and its
     citations (a derived figure: how it is computed and from which figures)."""
-    return await detail_response(request, partial(service.get_figure, figure_id=figure_id))
+    return await detail_response(request, db, partial(service.get_figure, figure_id=figure_id))

@@ -5,7 +5,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.figures.models import Metric
-from app.pagination import ListQuery
+from app.pagination import MAX_VALUES, ListQuery
 from app.schemas import CitationPublic
 from app.values import CountryCode, PartialDate, Quantity
 
@@ -22,7 +22,7 @@ class FigureFacet(StrEnum):
 
 class FigureQuery(ListQuery):
     metric: list[Metric] = Field(
-        default_factory=list, description="Repeatable: any of these metrics."
+        default_factory=list, max_length=MAX_VALUES, description="Repeatable: any of these metrics."
     )
     country: CountryCode | None = Field(
         default=None,
@@ -47,6 +47,7 @@ class FigureQuery(ListQuery):
     sort: FigureSort = Field(default=FigureSort.PERIOD_DESC, description="By period.")
     facet: list[FigureFacet] = Field(
         default_factory=list,
+        max_length=MAX_VALUES,
         description="Repeatable: count the matching items by this field (see `facets`).",
     )
 

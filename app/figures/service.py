@@ -18,7 +18,7 @@ from app.figures.schemas import (
     SeriesPoint,
     SeriesQuery,
 )
-from app.pagination import Keyset, Listing
+from app.pagination import Keyset, RowListing
 from app.queries import grouped, one_or_not_found, overlaps
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
@@ -218,4 +218,6 @@ FACETS = {
     FigureFacet.METRIC: column_facet("metric"),
     FigureFacet.PERIOD: partial_date_facet("period"),
 }
-FIGURES = Listing(filtered=filtered, keysets=KEYSETS, build=build_figures, facets=FACETS)
+FIGURES = RowListing(
+    item=FigurePublic, filtered=filtered, keysets=KEYSETS, build=build_figures, facets=FACETS
+)

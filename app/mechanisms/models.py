@@ -8,6 +8,7 @@ from sqlalchemy import Index
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from app import references
 from app.sources.models import Citations
 from app.values import CountryCode, PartialDate, Slug
 
@@ -39,8 +40,8 @@ class Mechanism(SQLModel, table=True):
 class MechanismCountry(SQLModel, table=True):
     __tablename__ = "mechanism_country"
 
-    mechanism_id: str = SQLField(foreign_key="mechanism.id", primary_key=True)
-    country: str = SQLField(foreign_key="country.code", primary_key=True)
+    mechanism_id: str = SQLField(sa_column_args=references("mechanism.id"), primary_key=True)
+    country: str = SQLField(sa_column_args=references("country.code"), primary_key=True)
 
     __table_args__ = (
         Index("ix_mechanism_country_country_mechanism_id", "country", "mechanism_id"),
@@ -57,7 +58,7 @@ class MechanismStatusChange(SQLModel, table=True):
     __tablename__ = "mechanism_status"
 
     id: str = SQLField(primary_key=True, max_length=200)
-    mechanism_id: str = SQLField(foreign_key="mechanism.id")
+    mechanism_id: str = SQLField(sa_column_args=references("mechanism.id"))
     ordinal: int
     status: str = SQLField(max_length=16)
     date_first: dt.date | None = None

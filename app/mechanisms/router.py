@@ -5,14 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.mechanisms import service
 from app.mechanisms.schemas import MechanismDetail, MechanismPublic, MechanismQuery
 from app.pagination import Page
 from app.responses import detail_response, list_response
-from app.routing import ListRoute
 
-router = APIRouter(prefix="/mechanisms", tags=["mechanisms"], route_class=ListRoute)
+router = APIRouter(prefix="/mechanisms", tags=["mechanisms"])
 MechanismId = Annotated[
     str,
     Path(
@@ -30,7 +30,9 @@ MechanismId = Annotated[
     response_model=Page[MechanismPublic],
     responses=LIST_RESPONSES,
 )
-async def list_mechanisms(request: Request, query: Annotated[MechanismQuery, Query()]) -> Response:
+async def list_mechanisms(
+    request: Request, db: DatabaseDep, query: Annotated[MechanismQuery, Query()]
+) -> Response:
     """Intergovernmental committees, councils, commissions and dialogues, by name.
 
     Filter by member countries (`country=RU&country=FR`: both are members), by the current
@@ -38,12 +40,7 @@ async def list_mechanisms(request: Request, query: Annotated[MechanismQuery, Que
     filters combine with AND. Each mechanism carries its members, its current status with
     the words that attest it, and its own citations.
     """
-    return await list_response(
-        request,
-        query,
-        item_type=MechanismPublic,
-        listing=service.MECHANISMS,
-    )
+    return await list_response(request, db, query, service.MECHANISMS)
 
 
 @router.get(
@@ -53,8 +50,10 @@ async def list_mechanisms(request: Request, query: Annotated[MechanismQuery, Que
     response_model=MechanismDetail,
     responses=DETAIL_RESPONSES,
 )
-async def get_mechanism(request: Request, mechanism_id: MechanismId) -> Response:
+async def get_mechanism(request: Request, db: DatabaseDep, mechanism_id: MechanismId) -> Response:
     """A mechanism with its members, current status and whole status history (oldest
     first, each entry with its date or the date by which the source reports it, and its
     citations)."""
-    return await detail_response(request, partial(service.get_mechanism, mechanism_id=mechanism_id))
+    return await detail_response(
+        request, db, partial(service.get_mechanism, mechanism_id=mechanism_id)
+    )

@@ -5,7 +5,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from app.mechanisms.models import MechanismKind, MechanismStatus
-from app.pagination import ListQuery
+from app.pagination import MAX_VALUES, ListQuery
 from app.schemas import CitationPublic
 from app.values import CountryCode, PartialDate
 
@@ -18,6 +18,7 @@ class MechanismSort(StrEnum):
 class MechanismQuery(ListQuery):
     country: list[CountryCode] = Field(
         default_factory=list,
+        max_length=MAX_VALUES,
         description="Repeatable: every country given is a member of the mechanism.",
     )
     status: MechanismStatus | None = Field(

@@ -12,7 +12,7 @@ from app.mechanisms.schemas import (
     MechanismSort,
     StatusChangePublic,
 )
-from app.pagination import Keyset, Listing
+from app.pagination import Keyset, RowListing
 from app.queries import grouped, one_or_not_found
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
@@ -141,4 +141,6 @@ def get_mechanism(connection: Connection, *, mechanism_id: str) -> MechanismDeta
     return MechanismDetail(**dict(public), status_history=history)
 
 
-MECHANISMS = Listing(filtered=filtered, keysets=KEYSETS, build=build_mechanisms)
+MECHANISMS = RowListing(
+    item=MechanismPublic, filtered=filtered, keysets=KEYSETS, build=build_mechanisms
+)

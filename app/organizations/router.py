@@ -5,14 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.organizations import service
 from app.organizations.schemas import OrganizationDetail, OrganizationPublic, OrganizationQuery
 from app.pagination import Page
 from app.responses import detail_response, list_response
-from app.routing import ListRoute
 
-router = APIRouter(prefix="/organizations", tags=["organizations"], route_class=ListRoute)
+router = APIRouter(prefix="/organizations", tags=["organizations"])
 OrganizationId = Annotated[
     str,
     Path(max_length=200, description="Organization id (a slug).", examples=["european-union"]),
@@ -27,19 +27,14 @@ OrganizationId = Annotated[
     responses=LIST_RESPONSES,
 )
 async def list_organizations(
-    request: Request, query: Annotated[OrganizationQuery, Query()]
+    request: Request, db: DatabaseDep, query: Annotated[OrganizationQuery, Query()]
 ) -> Response:
     """Unions, forums, alliances and other groupings of countries, by name.
 
     Filter by `kind` and by words in the name or acronym (`q`); an organization matches
     every filter given. Each carries the citations that attest it.
     """
-    return await list_response(
-        request,
-        query,
-        item_type=OrganizationPublic,
-        listing=service.ORGANIZATIONS,
-    )
+    return await list_response(request, db, query, service.ORGANIZATIONS)
 
 
 @router.get(
@@ -49,9 +44,11 @@ async def list_organizations(
     response_model=OrganizationDetail,
     responses=DETAIL_RESPONSES,
 )
-async def get_organization(request: Request, organization_id: OrganizationId) -> Response:
+async def get_organization(
+    request: Request, db: DatabaseDep, organization_id: OrganizationId
+) -> Response:
     """An organization with its citations, the events it is involved in (by start date) and
     the assessments of relations that name it as a party (by period), with their citations."""
     return await detail_response(
-        request, partial(service.get_organization, organization_id=organization_id)
+        request, db, partial(service.get_organization, organization_id=organization_id)
     )

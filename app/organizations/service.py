@@ -15,7 +15,7 @@ from app.organizations.schemas import (
     OrganizationQuery,
     OrganizationSort,
 )
-from app.pagination import Keyset, Listing
+from app.pagination import Keyset, RowListing
 from app.queries import contains_words, one_or_not_found
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
@@ -101,4 +101,6 @@ def get_organization(connection: Connection, *, organization_id: str) -> Organiz
     return OrganizationDetail(**dict(public), events=events, assessments=assessments)
 
 
-ORGANIZATIONS = Listing(filtered=filtered, keysets=KEYSETS, build=build_organizations)
+ORGANIZATIONS = RowListing(
+    item=OrganizationPublic, filtered=filtered, keysets=KEYSETS, build=build_organizations
+)

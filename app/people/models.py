@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from app import references
 from app.countries.models import WIKIDATA_PATTERN
 from app.sources.models import Citations
 from app.values import CountryCode, PartialDate, Ref, Slug
@@ -15,7 +16,9 @@ from app.values import CountryCode, PartialDate, Ref, Slug
 class Person(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=200)
     name: str = SQLField(index=True)
-    country: str | None = SQLField(default=None, foreign_key="country.code", index=True)
+    country: str | None = SQLField(
+        default=None, sa_column_args=references("country.code"), index=True
+    )
     wikidata: str | None = SQLField(default=None, max_length=20)
 
 
@@ -23,11 +26,15 @@ class Position(SQLModel, table=True):
     """An office a person held. Unknown start or end stays NULL: the source did not say."""
 
     id: str = SQLField(primary_key=True, max_length=200)
-    person_id: str = SQLField(foreign_key="person.id", index=True)
+    person_id: str = SQLField(sa_column_args=references("person.id"), index=True)
     ordinal: int
     title: str
-    country: str | None = SQLField(default=None, foreign_key="country.code", index=True)
-    organization_id: str | None = SQLField(default=None, foreign_key="organization.id")
+    country: str | None = SQLField(
+        default=None, sa_column_args=references("country.code"), index=True
+    )
+    organization_id: str | None = SQLField(
+        default=None, sa_column_args=references("organization.id")
+    )
     start_first: dt.date | None = None
     start_last: dt.date | None = None
     start_precision: str | None = SQLField(default=None, max_length=5)

@@ -7,7 +7,7 @@ from sqlalchemy import Connection, Row, Select, select
 from app import refs
 from app.events.models import Event, EventParticipant
 from app.organizations.models import Organization
-from app.pagination import Keyset, Listing
+from app.pagination import Keyset, RowListing
 from app.people.models import Person, Position
 from app.people.schemas import (
     PersonDetail,
@@ -137,4 +137,4 @@ def get_person(connection: Connection, *, person_id: str) -> PersonDetail:
     )
 
 
-PEOPLE = Listing(filtered=filtered, keysets=KEYSETS, build=build_people)
+PEOPLE = RowListing(item=PersonPublic, filtered=filtered, keysets=KEYSETS, build=build_people)

@@ -4,6 +4,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from app import references
 from app.countries.models import WIKIDATA_PATTERN
 from app.sources.models import Citations
 from app.values import CountryCode, Slug
@@ -12,7 +13,7 @@ from app.values import CountryCode, Slug
 class Place(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=200)
     name: str
-    country: str = SQLField(foreign_key="country.code", index=True)
+    country: str = SQLField(sa_column_args=references("country.code"), index=True)
     kind: str = SQLField(max_length=32)
     lat: float | None = None
     lon: float | None = None

@@ -5,14 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import Page
 from app.places import service
 from app.places.schemas import PlaceDetail, PlacePublic, PlaceQuery
 from app.responses import detail_response, list_response
-from app.routing import ListRoute
 
-router = APIRouter(prefix="/places", tags=["places"], route_class=ListRoute)
+router = APIRouter(prefix="/places", tags=["places"])
 PlaceId = Annotated[
     str,
     Path(max_length=200, description="Place id (a slug).", examples=["fort-de-bregancon"]),
@@ -26,18 +26,15 @@ PlaceId = Annotated[
     response_model=Page[PlacePublic],
     responses=LIST_RESPONSES,
 )
-async def list_places(request: Request, query: Annotated[PlaceQuery, Query()]) -> Response:
+async def list_places(
+    request: Request, db: DatabaseDep, query: Annotated[PlaceQuery, Query()]
+) -> Response:
     """Cities, residences, fortresses and other places where events happen, by name.
 
     Filter by country (`country=fra` or `FR`) and by kind; a place matches every filter
     given. Each carries its coordinates when known and the citations that attest it.
     """
-    return await list_response(
-        request,
-        query,
-        item_type=PlacePublic,
-        listing=service.PLACES,
-    )
+    return await list_response(request, db, query, service.PLACES)
 
 
 @router.get(
@@ -47,7 +44,7 @@ async def list_places(request: Request, query: Annotated[PlaceQuery, Query()]) -
     response_model=PlaceDetail,
     responses=DETAIL_RESPONSES,
 )
-async def get_place(request: Request, place_id: PlaceId) -> Response:
+async def get_place(request: Request, db: DatabaseDep, place_id: PlaceId) -> Response:
     """A place with its coordinates, notes and citations, and the events held there (by
     start date)."""
-    return await detail_response(request, partial(service.get_place, place_id=place_id))
+    return await detail_response(request, db, partial(service.get_place, place_id=place_id))

@@ -6,7 +6,7 @@ from sqlalchemy import Connection, Row, Select, select
 
 from app import refs
 from app.events.models import Event
-from app.pagination import Keyset, Listing
+from app.pagination import Keyset, RowListing
 from app.places.models import Place
 from app.places.schemas import PlaceDetail, PlacePublic, PlaceQuery, PlaceSort
 from app.queries import one_or_not_found
@@ -59,4 +59,4 @@ def get_place(connection: Connection, *, place_id: str) -> PlaceDetail:
     return PlaceDetail(**dict(public), events=events)
 
 
-PLACES = Listing(filtered=filtered, keysets=KEYSETS, build=build_places)
+PLACES = RowListing(item=PlacePublic, filtered=filtered, keysets=KEYSETS, build=build_places)

@@ -5,15 +5,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.errors import NOT_FOUND_DOC
 from app.pagination import Page
 from app.relations import service, timeline
 from app.relations.schemas import RelationsDossier, RelationsQuery, TimelineItem, TimelineQuery
 from app.responses import detail_response, list_response
-from app.routing import ListRoute
 
-router = APIRouter(prefix="/relations", tags=["relations"], route_class=ListRoute)
+router = APIRouter(prefix="/relations", tags=["relations"])
 CountryA = Annotated[
     str,
     Path(
@@ -42,7 +42,11 @@ CountryB = Annotated[
     responses=DETAIL_RESPONSES,
 )
 async def get_relations(
-    request: Request, a: CountryA, b: CountryB, query: Annotated[RelationsQuery, Query()]
+    request: Request,
+    db: DatabaseDep,
+    a: CountryA,
+    b: CountryB,
+    query: Annotated[RelationsQuery, Query()],
 ) -> Response:
     """Everything the knowledge base holds about the relations of a pair of countries, the
     same whichever order they are given in: engagements counted by year and by kind, the
@@ -57,6 +61,7 @@ async def get_relations(
     step. An unknown country is a 404; the same country twice is a 422."""
     return await detail_response(
         request,
+        db,
         partial(service.get_relations, a=a, b=b, valid_at=query.valid_at),
         costly=True,
     )
@@ -70,7 +75,11 @@ async def get_relations(
     responses={**LIST_RESPONSES, 404: NOT_FOUND_DOC},
 )
 async def get_relations_timeline(
-    request: Request, a: CountryA, b: CountryB, query: Annotated[TimelineQuery, Query()]
+    request: Request,
+    db: DatabaseDep,
+    a: CountryA,
+    b: CountryB,
+    query: Annotated[TimelineQuery, Query()],
 ) -> Response:
     """Events, status changes of mechanisms, figures, statements and assessments about the
     pair (in either order), merged by date: oldest first by default, ties broken by type then
@@ -78,6 +87,4 @@ async def get_relations_timeline(
     so (`approximate`). Filters combine: `type` (repeatable: any of these types) and
     `date_from`/`date_to` (an item matches when its dates overlap the range). Each item has
     its date and precision, a title, the API path to fetch it and its citations."""
-    return await list_response(
-        request, query, listing=timeline.timeline_listing(a, b), item_type=TimelineItem
-    )
+    return await list_response(request, db, query, timeline.timeline_listing(a, b))

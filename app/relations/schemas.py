@@ -11,7 +11,7 @@ from app.events.schemas import DateRange
 from app.figures.schemas import FigurePublic
 from app.mechanisms.models import MechanismKind
 from app.mechanisms.schemas import StatusChangePublic
-from app.pagination import ListQuery
+from app.pagination import MAX_VALUES, ListQuery
 from app.schemas import CitationPublic, EventRef, Named, StatementRef
 from app.values import PartialDate, Precision, Quantity
 
@@ -54,7 +54,9 @@ class TimelineSort(StrEnum):
 
 class TimelineQuery(ListQuery, DateRange):
     type: list[TimelineType] = Field(
-        default=[], description="Repeatable: only items of any of these types."
+        default=[],
+        max_length=MAX_VALUES,
+        description="Repeatable: only items of any of these types.",
     )
     sort: TimelineSort = Field(
         default=TimelineSort.DATE,

@@ -1,5 +1,12 @@
-"""Relations between two countries: the dossier of a pair, read mostly from the pair tables."""
+"""Relations between two countries: the dossier of a pair, counted from the records.
 
+A pair's events are those whose `event_country` rows name both countries; its mechanisms,
+assessments and figures, those of both. Counts are SQL aggregates over them, and the
+evidence of each count (the ids of its latest items) is picked by a window function, so the
+dossier reads a few rows per count however long the pair's history.
+"""
+
+from collections import defaultdict
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -7,16 +14,19 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Date,
+    Integer,
     Select,
     String,
     Table,
     and_,
     bindparam,
     case,
+    cast,
+    extract,
     func,
+    literal,
     or_,
     select,
-    true,
     union_all,
 )
 
@@ -30,9 +40,9 @@ from app.figures.models import Figure, Metric
 from app.figures.schemas import FigurePublic
 from app.mechanisms import service as mechanisms_service
 from app.mechanisms.models import Mechanism, MechanismCountry, MechanismStatusChange
-from app.people.models import Person
-from app.relations.models import Facet, RelationFacet, RelationItem
 from app.relations.schemas import (
+    EVIDENCE,
+    STATEMENTS,
     TOPICS,
     AssessmentEntry,
     AssessmentSummary,
@@ -63,10 +73,7 @@ statement_topic = StatementTopic.__table__  # type: ignore[attr-defined]
 assessment = Assessment.__table__  # type: ignore[attr-defined]
 assessment_country = AssessmentCountry.__table__  # type: ignore[attr-defined]
 topic = Topic.__table__  # type: ignore[attr-defined]
-person = Person.__table__  # type: ignore[attr-defined]
 country = Country.__table__  # type: ignore[attr-defined]
-item = RelationItem.__table__  # type: ignore[attr-defined]
-facet = RelationFacet.__table__  # type: ignore[attr-defined]
 
 Pair = tuple[str, str]
 COUNTRY_CODE: TypeAdapter[str] = TypeAdapter(CountryCode)
@@ -88,7 +95,8 @@ QUALIFIER_WORDS = {
     Qualifier.LESS_THAN: "less than ",
     Qualifier.AT_MOST: "at most ",
 }
-# Where each timeline item is fetched (app.api's prefix: importing it here would be circular).
+A = bindparam("a", type_=String)
+B = bindparam("b", type_=String)
 
 
 def pair_of(a: str, b: str) -> Pair:
@@ -113,171 +121,27 @@ def canonical(pair: Pair) -> Pair:
     return first, second
 
 
-def with_both(link: Table, id_name: str, pair: tuple[Any, Any]) -> Select[Any]:
+def with_both(link: Table, id_name: str) -> Select[Any]:
     """Ids in a `<thing>_country` link table whose countries include both of the pair."""
+    one, other = link.alias("one"), link.alias("other")
     return (
-        select(link.c[id_name])
-        .where(link.c.country.in_(list(pair)))
-        .group_by(link.c[id_name])
-        .having(func.count() == len(pair))
+        select(one.c[id_name])
+        .join(other, and_(other.c[id_name] == one.c[id_name], other.c.country == B))
+        .where(one.c.country == A)
     )
 
 
-def figures_of(pair: tuple[Any, Any]) -> ColumnElement[bool]:
+def events_of_pair() -> Select[Any]:
+    """The events involving both countries (ids in `event_country` under `A` and `B`)."""
+    return with_both(event_country, "event_id")
+
+
+def figures_of_pair() -> ColumnElement[bool]:
     """Figures whose (country, partner) is the pair, in either order."""
-    first, second = pair
     return or_(
-        and_(figure.c.country == first, figure.c.partner == second),
-        and_(figure.c.country == second, figure.c.partner == first),
+        and_(figure.c.country == A, figure.c.partner == B),
+        and_(figure.c.country == B, figure.c.partner == A),
     )
-
-
-# The dossier's statements are built once, with the pair as parameters: building a
-# statement costs more CPU than running it on the pair tables (a few index lookups), and
-# one statement object is compiled once and cached by SQLAlchemy.
-A = bindparam("a", type_=String)
-B = bindparam("b", type_=String)
-_NAMES = select(country.c.code, country.c.name).where(country.c.code.in_([A, B]))
-_FACET_COLUMNS = (facet.c.facet, facet.c.key, facet.c.count, facet.c.evidence)
-# Two index-friendly halves (the primary key is (a, b, facet, key)): one OR'd condition
-# would read every facet row of the pair, hundreds of topics' among them.
-_FACETS = union_all(
-    select(*_FACET_COLUMNS).where(
-        facet.c.a == A,
-        facet.c.b == B,
-        facet.c.facet.in_(
-            [f.value for f in (Facet.YEAR, Facet.KIND, Facet.ENGAGEMENT, Facet.STATEMENT)]
-            + [Facet.CLAIM.value]
-        ),
-    ),
-    select(*_FACET_COLUMNS).where(
-        facet.c.a == A,
-        facet.c.b == B,
-        facet.c.facet.in_([Facet.TOPIC_EVENT.value, Facet.TOPIC_STATEMENT.value]),
-        facet.c.key.in_(bindparam("topics", expanding=True)),
-    ),
-)
-
-
-def _facets(connection: Connection, pair: Pair, topic_ids: list[str]) -> dict[tuple[str, str], Any]:
-    """The pair's precomputed counts (`relation_facet`), by (facet, key): every facet but the
-    topics', and the topics' for `topic_ids` only."""
-    rows = connection.execute(_FACETS, {"a": pair[0], "b": pair[1], "topics": topic_ids})
-    return {(row.facet, row.key): row for row in rows}
-
-
-def _evidence(row: Any) -> list[str]:
-    return row.evidence.split() if row is not None else []
-
-
-def _of_pair(type_: str) -> list[ColumnElement[bool]]:
-    return [item.c.a == A, item.c.b == B, item.c.type == type_]
-
-
-_FIRST = (
-    select(item.c.id)
-    .where(*_of_pair("event"), item.c.engaged == true())
-    .order_by(item.c.date_first, item.c.id)
-    .limit(1)
-    .scalar_subquery()
-)
-# The recent engagements (by id) and the first, marked.
-_ENGAGEMENTS = select(event, (event.c.id == _FIRST).label("is_first")).where(
-    or_(event.c.id.in_(bindparam("recent", expanding=True)), event.c.id == _FIRST)
-)
-
-
-def get_relations(
-    connection: Connection, *, a: str, b: str, valid_at: PartialDate | None = None
-) -> RelationsDossier:
-    """The dossier of the pair `a`, `b` (either order, alpha-2 or alpha-3).
-
-    Whatever grows with the pair's events is read from the pair tables (`relation_facet`,
-    `relation_item`) that every load keeps in step: a few index lookups, whether the pair
-    has three events or twenty thousand.
-    """
-    asked = pair_of(a, b)
-    pair = canonical(asked)
-    params = {"a": pair[0], "b": pair[1]}
-    names = {row.code: row.name for row in connection.execute(_NAMES, params)}
-    for code in pair:
-        if code not in names:
-            raise NotFound("country", code)
-    ranked_topics = _ranked_topics(connection, pair)
-    facets = _facets(connection, pair, [row.id for row in ranked_topics])
-
-    def of(name: str) -> list[Any]:
-        return sorted(
-            (row for (facet_, _), row in facets.items() if facet_ == name), key=lambda r: r.key
-        )
-
-    recent_ids = list(reversed(_evidence(facets.get((Facet.ENGAGEMENT, "")))))[:RECENT]
-    refs_by_id, first = {}, []
-    for row in connection.execute(_ENGAGEMENTS, {**params, "recent": recent_ids}):
-        refs_by_id[row.id] = refs.event_ref(row)
-        if row.is_first:
-            first.append(refs_by_id[row.id])
-    recent = [refs_by_id[id_] for id_ in recent_ids if id_ in refs_by_id]
-    statements = facets.get((Facet.STATEMENT, ""))
-    by_kind = sorted(of(Facet.KIND), key=lambda row: (-row.count, row.key))
-    return RelationsDossier(
-        a=CountryName(code=asked[0], name=names[asked[0]]),
-        b=CountryName(code=asked[1], name=names[asked[1]]),
-        valid_at=valid_at,
-        events_by_year=[
-            YearCount(year=int(row.key), count=row.count, events=_evidence(row))
-            for row in sorted(of(Facet.YEAR), key=lambda row: int(row.key))
-        ],
-        events_by_kind=[
-            KindCount(kind=row.key, count=row.count, events=_evidence(row)) for row in by_kind
-        ],
-        first_engagement=first[0] if first else None,
-        last_engagement=recent[0] if recent else None,
-        recent_events=recent,
-        mechanisms=_mechanisms(connection, pair, valid_at),
-        latest_figures=_latest_figures(connection, pair),
-        claimed_vs_recorded=_claimed_vs_recorded(connection, pair, facets),
-        topics=[_topic_rank(row, facets) for row in ranked_topics],
-        topics_total=ranked_topics[0].topics if ranked_topics else 0,
-        statements=refs.statement_refs(connection, statement.c.id.in_(_evidence(statements)))
-        if statements
-        else [],
-        statements_total=statements.count if statements else 0,
-        assessments=_assessments(connection, pair),
-    )
-
-
-def _topic_rank(row: Any, facets: dict[tuple[str, str], Any]) -> TopicRank:
-    events = facets.get((Facet.TOPIC_EVENT, row.id))
-    said = facets.get((Facet.TOPIC_STATEMENT, row.id))
-    return TopicRank(
-        topic=Named(id=row.id, name=row.name),
-        event_count=events.count if events else 0,
-        statement_count=said.count if said else 0,
-        total=row.total,
-        events=_evidence(events),
-        statements=_evidence(said),
-    )
-
-
-_RANKED_TOPICS = (
-    select(
-        topic.c.id,
-        topic.c.name,
-        facet.c.count.label("total"),
-        func.count().over().label("topics"),
-    )
-    .join(topic, topic.c.id == facet.c.key)
-    .where(facet.c.a == A, facet.c.b == B, facet.c.facet == Facet.TOPIC.value)
-    .order_by(facet.c.count.desc(), topic.c.name, topic.c.id)
-    .limit(TOPICS)
-)
-
-
-def _ranked_topics(connection: Connection, pair: Pair) -> list[Any]:
-    """The `TOPICS` most discussed topics of the pair (id, name, total), each row with the
-    number of topics the pair discussed (`topics`)."""
-    return list(connection.execute(_RANKED_TOPICS, {"a": pair[0], "b": pair[1]}))
 
 
 def status_dated(first_or_last: str) -> ColumnElement[Any]:
@@ -287,9 +151,185 @@ def status_dated(first_or_last: str) -> ColumnElement[Any]:
     )
 
 
+# The pair's engagements: events of both, held, not part of another (a visit, not its talks).
+_ENGAGED = (
+    select(
+        event.c.id,
+        event.c.kind,
+        event.c.start_first,
+        event.c.start_last,
+        cast(extract("year", event.c.start_first), Integer).label("year"),
+    )
+    .where(
+        event.c.id.in_(events_of_pair()),
+        event.c.status == "held",
+        event.c.parent_id.is_(None),
+    )
+    .subquery("engaged")
+)
+# Held events of both, parts included, on each topic; statements made at events of both on it.
+_TOPIC_ITEMS = union_all(
+    select(
+        event_topic.c.topic_id,
+        literal("event").label("type"),
+        event.c.id,
+        event.c.start_first.label("date_first"),
+    )
+    .join(event, event.c.id == event_topic.c.event_id)
+    .where(event.c.id.in_(events_of_pair()), event.c.status == "held"),
+    select(
+        statement_topic.c.topic_id,
+        literal("statement").label("type"),
+        statement.c.id,
+        statement.c.date_first,
+    )
+    .join(statement, statement.c.id == statement_topic.c.statement_id)
+    .where(statement.c.event_id.in_(events_of_pair())),
+).subquery("topic_items")
+_PAIR_STATEMENTS = select(statement.c.id, statement.c.date_first).where(
+    statement.c.event_id.in_(events_of_pair())
+)
+
+
+def _latest(
+    items: Any, *groups: ColumnElement[Any], date: ColumnElement[Any], where: Any = None
+) -> Select[Any]:
+    """Per group of `items` (those `where` keeps), the id and rank of its latest `EVIDENCE`
+    items (rank 1: the latest)."""
+    rank = (
+        func.row_number()
+        .over(partition_by=list(groups), order_by=(date.desc(), items.c.id.desc()))
+        .label("rank")
+    )
+    statement = select(*groups, items.c.id, rank)
+    if where is not None:
+        statement = statement.where(where)
+    ranked = statement.subquery("ranked")
+    return select(ranked).where(ranked.c.rank <= EVIDENCE)
+
+
+def _evidence(connection: Connection, statement_: Select[Any], params: dict[str, Any]) -> Any:
+    """Group key(s) -> ids of its latest items, oldest first."""
+    found: dict[Any, list[tuple[int, str]]] = defaultdict(list)
+    for row in connection.execute(statement_, params):
+        *key, id_, rank = row
+        found[tuple(key) if len(key) > 1 else key[0]].append((rank, id_))
+    return {key: [id_ for _, id_ in sorted(ranked, reverse=True)] for key, ranked in found.items()}
+
+
+_BY_YEAR = select(_ENGAGED.c.year, func.count()).group_by(_ENGAGED.c.year)
+_BY_KIND = select(_ENGAGED.c.kind, func.count()).group_by(_ENGAGED.c.kind)
+_YEAR_EVIDENCE = _latest(_ENGAGED, _ENGAGED.c.year, date=_ENGAGED.c.start_first)
+_KIND_EVIDENCE = _latest(_ENGAGED, _ENGAGED.c.kind, date=_ENGAGED.c.start_first)
+_FIRST = select(_ENGAGED.c.id).order_by(_ENGAGED.c.start_first, _ENGAGED.c.id).limit(1)
+_RECENT = (
+    select(_ENGAGED.c.id)
+    .order_by(_ENGAGED.c.start_first.desc(), _ENGAGED.c.id.desc())
+    .limit(RECENT)
+)
+_EVENT_REFS = select(event).where(event.c.id.in_(bindparam("ids", expanding=True)))
+_TOPIC_COUNTS = (
+    select(
+        topic.c.id,
+        topic.c.name,
+        func.count().filter(_TOPIC_ITEMS.c.type == "event").label("events"),
+        func.count().filter(_TOPIC_ITEMS.c.type == "statement").label("statements"),
+        func.count().label("total"),
+        func.count().over().label("topics"),
+    )
+    .join(topic, topic.c.id == _TOPIC_ITEMS.c.topic_id)
+    .group_by(topic.c.id, topic.c.name)
+    .order_by(func.count().desc(), topic.c.name, topic.c.id)
+    .limit(TOPICS)
+)
+_TOPIC_EVIDENCE = _latest(
+    _TOPIC_ITEMS,
+    _TOPIC_ITEMS.c.topic_id,
+    _TOPIC_ITEMS.c.type,
+    date=_TOPIC_ITEMS.c.date_first,
+    where=_TOPIC_ITEMS.c.topic_id.in_(bindparam("topics", expanding=True)),
+)
+_STATEMENT_COUNT = select(func.count()).select_from(_PAIR_STATEMENTS.subquery())
+_LATEST_STATEMENTS = (
+    select(statement.c.id)
+    .where(statement.c.event_id.in_(events_of_pair()))
+    .order_by(statement.c.date_first.desc(), statement.c.id.desc())
+    .limit(STATEMENTS)
+)
+_NAMES = select(country.c.code, country.c.name).where(country.c.code.in_([A, B]))
+
+
+def get_relations(
+    connection: Connection, *, a: str, b: str, valid_at: PartialDate | None = None
+) -> RelationsDossier:
+    """The dossier of the pair `a`, `b` (either order, alpha-2 or alpha-3)."""
+    asked = pair_of(a, b)
+    pair = canonical(asked)
+    params = {"a": pair[0], "b": pair[1]}
+    names = {row.code: row.name for row in connection.execute(_NAMES, params)}
+    for code in pair:
+        if code not in names:
+            raise NotFound("country", code)
+    year_evidence = _evidence(connection, _YEAR_EVIDENCE, params)
+    kind_evidence = _evidence(connection, _KIND_EVIDENCE, params)
+    by_kind = sorted(connection.execute(_BY_KIND, params), key=lambda row: (-row[1], row[0]))
+    first = connection.execute(_FIRST, params).scalars().all()
+    recent_ids = connection.execute(_RECENT, params).scalars().all()
+    refs_by_id = {
+        ref.id: ref
+        for ref in refs.event_refs(connection, _EVENT_REFS.params(ids=[*first, *recent_ids]))
+    }
+    recent = [refs_by_id[id_] for id_ in recent_ids]
+    statements_total = connection.execute(_STATEMENT_COUNT, params).scalar_one()
+    latest_statements = connection.execute(_LATEST_STATEMENTS, params).scalars().all()
+    topics_total, topics = _topics(connection, params)
+    return RelationsDossier(
+        a=CountryName(code=asked[0], name=names[asked[0]]),
+        b=CountryName(code=asked[1], name=names[asked[1]]),
+        valid_at=valid_at,
+        events_by_year=[
+            YearCount(year=year, count=count, events=year_evidence[year])
+            for year, count in sorted(connection.execute(_BY_YEAR, params))
+        ],
+        events_by_kind=[
+            KindCount(kind=kind, count=count, events=kind_evidence[kind]) for kind, count in by_kind
+        ],
+        first_engagement=refs_by_id[first[0]] if first else None,
+        last_engagement=recent[0] if recent else None,
+        recent_events=recent,
+        mechanisms=_mechanisms(connection, params, valid_at),
+        latest_figures=_latest_figures(connection, params),
+        claimed_vs_recorded=_claimed_vs_recorded(connection, params),
+        topics=topics,
+        topics_total=topics_total,
+        statements=refs.statement_refs(connection, statement.c.id.in_(latest_statements))
+        if latest_statements
+        else [],
+        statements_total=statements_total,
+        assessments=_assessments(connection, params),
+    )
+
+
+def _topics(connection: Connection, params: dict[str, Any]) -> tuple[int, list[TopicRank]]:
+    """How many topics the pair discussed, and the `TOPICS` most discussed."""
+    rows = list(connection.execute(_TOPIC_COUNTS, params))
+    evidence = _evidence(connection, _TOPIC_EVIDENCE, {**params, "topics": [r.id for r in rows]})
+    return rows[0].topics if rows else 0, [
+        TopicRank(
+            topic=Named(id=row.id, name=row.name),
+            event_count=row.events,
+            statement_count=row.statements,
+            total=row.total,
+            events=evidence.get((row.id, "event"), []),
+            statements=evidence.get((row.id, "statement"), []),
+        )
+        for row in rows
+    ]
+
+
 _MECHANISMS = (
     select(mechanism)
-    .where(mechanism.c.id.in_(with_both(mechanism_country, "mechanism_id", (A, B))))
+    .where(mechanism.c.id.in_(with_both(mechanism_country, "mechanism_id")))
     .order_by(mechanism.c.name, mechanism.c.id)
 )
 
@@ -320,9 +360,9 @@ _STATUSES = {False: _latest_statuses(False), True: _latest_statuses(True)}
 
 
 def _mechanisms(
-    connection: Connection, pair: Pair, valid_at: PartialDate | None
+    connection: Connection, params: dict[str, Any], valid_at: PartialDate | None
 ) -> list[PairMechanism]:
-    rows = list(connection.execute(_MECHANISMS, {"a": pair[0], "b": pair[1]}))
+    rows = list(connection.execute(_MECHANISMS, params))
     ids = [row.id for row in rows]
     status_rows = list(
         connection.execute(
@@ -362,7 +402,7 @@ def _latest_figures_statement() -> Select[Any]:
         )
         .label("rank")
     )
-    ranked = select(figure, rank).where(figures_of((A, B))).subquery("ranked")
+    ranked = select(figure, rank).where(figures_of_pair()).subquery("ranked")
     return (
         select(*(ranked.c[c.key] for c in figure.c))
         .where(ranked.c.rank == 1)
@@ -373,34 +413,43 @@ def _latest_figures_statement() -> Select[Any]:
 _LATEST_FIGURES = _latest_figures_statement()
 _CLAIMS = (
     select(figure)
-    .where(figures_of((A, B)), figure.c.metric == Metric.LEADER_MEETINGS.value)
+    .where(figures_of_pair(), figure.c.metric == Metric.LEADER_MEETINGS.value)
     .order_by(figure.c.period_first, figure.c.id)
 )
+# The engagements of a meeting kind within a claim's period.
+_MET = (
+    select(_ENGAGED.c.id)
+    .where(
+        _ENGAGED.c.kind.in_([kind.value for kind in MEETING_KINDS]),
+        _ENGAGED.c.start_first >= bindparam("period_first", type_=Date),
+        _ENGAGED.c.start_last <= bindparam("period_last", type_=Date),
+    )
+    .order_by(_ENGAGED.c.start_first.desc(), _ENGAGED.c.id.desc())
+)
+_MET_COUNT = select(func.count()).select_from(_MET.subquery())
 _ASSESSMENTS = (
     select(assessment)
-    .where(assessment.c.id.in_(select(item.c.resource_id).where(*_of_pair("assessment"))))
+    .where(assessment.c.id.in_(with_both(assessment_country, "assessment_id")))
     .order_by(assessment.c.period_first, assessment.c.id)
 )
 
 
-def _latest_figures(connection: Connection, pair: Pair) -> list[FigurePublic]:
-    rows = connection.execute(_LATEST_FIGURES, {"a": pair[0], "b": pair[1]})
+def _latest_figures(connection: Connection, params: dict[str, Any]) -> list[FigurePublic]:
+    rows = connection.execute(_LATEST_FIGURES, params)
     return figures_service.build_figures(connection, list(rows))
 
 
-def _claimed_vs_recorded(
-    connection: Connection, pair: Pair, facets: dict[tuple[str, str], Any]
-) -> list[ClaimedVsRecorded]:
-    claims = list(connection.execute(_CLAIMS, {"a": pair[0], "b": pair[1]}))
-    ids = [row.id for row in claims]
-    citations = citations_of(connection, SubjectType.FIGURE, ids)
+def _claimed_vs_recorded(connection: Connection, params: dict[str, Any]) -> list[ClaimedVsRecorded]:
+    claims = list(connection.execute(_CLAIMS, params))
+    citations = citations_of(connection, SubjectType.FIGURE, [row.id for row in claims])
     result = []
     for row in claims:
         claimed = Quantity(
             value=row.value, unit=row.unit, qualifier=row.qualifier, text=row.value_text
         )
-        recorded = facets.get((Facet.CLAIM, row.id))
-        count = recorded.count if recorded else 0
+        period = {**params, "period_first": row.period_first, "period_last": row.period_last}
+        count = connection.execute(_MET_COUNT, period).scalar_one()
+        latest = connection.execute(_MET.limit(EVIDENCE), period).scalars().all()
         number = int(row.value) if float(row.value).is_integer() else row.value
         words = QUALIFIER_WORDS.get(claimed.qualifier, "")
         result.append(
@@ -411,7 +460,7 @@ def _claimed_vs_recorded(
                 ),
                 claimed=claimed,
                 recorded=count,
-                events=_evidence(recorded),
+                events=list(reversed(latest)),
                 text=f"{words}{number} claimed, {count} recorded",
                 citations=citations.get(row.id, []),
             )
@@ -419,8 +468,8 @@ def _claimed_vs_recorded(
     return result
 
 
-def _assessments(connection: Connection, pair: Pair) -> AssessmentSummary:
-    rows = list(connection.execute(_ASSESSMENTS, {"a": pair[0], "b": pair[1]}))
+def _assessments(connection: Connection, params: dict[str, Any]) -> AssessmentSummary:
+    rows = list(connection.execute(_ASSESSMENTS, params))
     citations = citations_of(connection, SubjectType.ASSESSMENT, [row.id for row in rows])
     history = [
         AssessmentEntry(

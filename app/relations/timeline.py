@@ -1,27 +1,64 @@
-"""The timeline of a pair: every dated item about it, merged in date order."""
+"""The timeline of a pair: every dated item about it, merged in date order.
+
+Each type of item is read by its own branch in the timeline's order (events through the
+first country's `event_country` index, which holds their dates), each stopping at the
+page's size; the page is the first items of the branches merged. Like the events list, the
+statement of a query depends only on which filters it uses, and is built once per shape.
+"""
 
 from collections import defaultdict
-from dataclasses import dataclass
-from functools import partial
-from typing import Any
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-import orjson
-from sqlalchemy import Connection, Row, Select, select
-
-from app import rawsql
-from app.pagination import Keyset, Listing, plain_value
-from app.queries import overlaps
-from app.relations.schemas import (
-    TimelineItem,
-    TimelineQuery,
-    TimelineSort,
-    TimelineType,
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Date,
+    Row,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    select,
+    tuple_,
+    union_all,
 )
-from app.relations.service import Pair, canonical, item, pair_of
+
+from app.facets import Facet, FacetCount
+from app.pagination import Keyset, Slice
+from app.people.models import Person
+from app.queries import iso_partial_date
+from app.relations.schemas import TimelineItem, TimelineQuery, TimelineType
+from app.relations.service import (
+    A,
+    B,
+    Pair,
+    assessment,
+    assessment_country,
+    canonical,
+    event,
+    event_country,
+    figure,
+    figures_of_pair,
+    mechanism,
+    mechanism_country,
+    mechanism_status,
+    pair_of,
+    statement,
+    status_dated,
+)
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
-from app.values import PartialDate, Precision, iso_day, partial_date_text
+from app.values import PartialDate, Precision
 
+person = Person.__table__  # type: ignore[attr-defined]
 ITEM_PATHS = {
     TimelineType.EVENT: "/api/v1/events/",
     TimelineType.MECHANISM_STATUS: "/api/v1/mechanisms/",
@@ -29,184 +66,282 @@ ITEM_PATHS = {
     TimelineType.STATEMENT: "/api/v1/statements/",
     TimelineType.ASSESSMENT: "/api/v1/assessments/",
 }
+# The columns every branch selects, in this order.
+COLUMNS = (
+    "type",
+    "id",
+    "resource_id",
+    "date_first",
+    "date_last",
+    "precision",
+    "span_last",
+    "date_text",
+    "date_is_as_of",
+    "title",
+)
 
 
-# The timeline is the pair's rows of `relation_item` (every load keeps them in step), walked
-# in the order of the index (a, b, date_first, type, id): a page costs the same whatever the
-# pair's history.
-TIMELINE_KEYSETS = {
-    TimelineSort.DATE: Keyset((item.c.date_first, item.c.type, item.c.id)),
-    TimelineSort.DATE_DESC: Keyset((item.c.date_first, item.c.type, item.c.id), descending=True),
-}
+def _both(link: Any, id_column: ColumnElement[Any], link_id: str) -> list[ColumnElement[bool]]:
+    """Conditions that the record of `id_column` has link rows of both countries."""
+    one, other = link.alias("one"), link.alias("other")
+    return [
+        select(one.c[link_id]).where(one.c[link_id] == id_column, one.c.country == A).exists(),
+        select(other.c[link_id])
+        .where(other.c[link_id] == id_column, other.c.country == B)
+        .exists(),
+    ]
 
 
-def filtered_timeline(query: TimelineQuery, *, pair: Pair) -> Select[Any]:
-    """Every dated item about `pair` matching the query's filters, unordered."""
-    first, second = canonical(pair)
-    statement = select(item).where(item.c.a == first, item.c.b == second)
-    if query.type and set(query.type) != set(TimelineType):
-        statement = statement.where(item.c.type.in_([t.value for t in query.type]))
-    return statement.where(
-        *overlaps(item.c.date_first, item.c.span_last, query.date_from, query.date_to)
-    )
-
-
-def build_timeline(connection: Connection, rows: list[Row[Any]]) -> list[TimelineItem]:
-    """Timeline items for rows of the timeline: one citation query per type on the page."""
-    ids_by_type: dict[TimelineType, list[str]] = defaultdict(list)
-    for row in rows:
-        ids_by_type[TimelineType(row.type)].append(row.id)
-    citations = {
-        type_: citations_of(connection, SubjectType(type_.value), ids)
-        for type_, ids in ids_by_type.items()
-    }
-    items = []
-    for row in rows:
-        type_ = TimelineType(row.type)
-        date = PartialDate.required(row.date_first, row.date_last, row.precision)
-        items.append(
-            TimelineItem(
-                type=type_,
-                id=row.id,
-                date=date,
-                precision=date.precision,
-                date_text=row.date_text,
-                approximate=date.precision is not Precision.DAY,
-                date_is_as_of=bool(row.date_is_as_of),
-                sort_date=date.first,
-                title=row.title,
-                url=ITEM_PATHS[type_] + row.resource_id,
-                citations=citations[type_].get(row.id, []),
+def _branch(type_: TimelineType) -> tuple[Select[Any], list[ColumnElement[Any]]]:
+    """The pair's items of one type (columns as `COLUMNS`), and the expressions of their
+    date, span end and id, by which the branch is filtered and ordered."""
+    if type_ is TimelineType.EVENT:
+        one, other = event_country.alias("one"), event_country.alias("other")
+        span_last = func.coalesce(event.c.end_last, event.c.start_last)
+        branch = (
+            select(
+                literal(type_.value),
+                one.c.event_id,
+                one.c.event_id,
+                one.c.start_first,
+                event.c.start_last,
+                event.c.start_precision,
+                span_last,
+                event.c.start_text,
+                false(),
+                event.c.title,
+            )
+            .join(other, and_(other.c.event_id == one.c.event_id, other.c.country == B))
+            .join(event, event.c.id == one.c.event_id)
+            .where(one.c.country == A)
+        )
+        return branch, [one.c.start_first, span_last, one.c.event_id]
+    if type_ is TimelineType.STATEMENT:
+        one, other = event_country.alias("one"), event_country.alias("other")
+        branch = (
+            select(
+                literal(type_.value),
+                statement.c.id,
+                statement.c.id,
+                statement.c.date_first,
+                statement.c.date_last,
+                statement.c.date_precision,
+                statement.c.date_last,
+                statement.c.date_text,
+                false(),
+                person.c.name + ": " + statement.c.text,
+            )
+            .join(person, person.c.id == statement.c.speaker_id)
+            .join(one, and_(one.c.event_id == statement.c.event_id, one.c.country == A))
+            .join(other, and_(other.c.event_id == statement.c.event_id, other.c.country == B))
+        )
+        return branch, [statement.c.date_first, statement.c.date_last, statement.c.id]
+    if type_ is TimelineType.MECHANISM_STATUS:
+        branch = (
+            select(
+                literal(type_.value),
+                mechanism_status.c.id,
+                mechanism_status.c.mechanism_id,
+                status_dated("first"),
+                status_dated("last"),
+                func.coalesce(
+                    mechanism_status.c.date_precision, mechanism_status.c.as_of_precision
+                ),
+                status_dated("last"),
+                mechanism_status.c.date_text,
+                mechanism_status.c.date_first.is_(None),
+                mechanism.c.name + ": " + mechanism_status.c.status,
+            )
+            .join(mechanism, mechanism.c.id == mechanism_status.c.mechanism_id)
+            # An undated entry with no reporting date has no place on a timeline.
+            .where(
+                status_dated("first").is_not(None),
+                *_both(mechanism_country, mechanism.c.id, "mechanism_id"),
             )
         )
-    return items
+        return branch, [status_dated("first"), status_dated("last"), mechanism_status.c.id]
+    if type_ is TimelineType.FIGURE:
+        value = case(
+            (
+                figure.c.value == func.round(figure.c.value),
+                cast(cast(figure.c.value, BigInteger), String),
+            ),
+            else_=cast(figure.c.value, String),
+        )
+        title = (
+            figure.c.metric
+            + " "
+            + figure.c.country
+            + "-"
+            + figure.c.partner
+            + " "
+            + iso_partial_date(figure.c.period_first, figure.c.period_precision)
+            + ": "
+            + func.coalesce(figure.c.value_text, value + " " + figure.c.unit)
+        )
+        branch = select(
+            literal(type_.value),
+            figure.c.id,
+            figure.c.id,
+            figure.c.period_first,
+            figure.c.period_last,
+            figure.c.period_precision,
+            figure.c.period_last,
+            figure.c.period_text,
+            false(),
+            title,
+        ).where(figures_of_pair())
+        return branch, [figure.c.period_first, figure.c.period_last, figure.c.id]
+    span_last = func.coalesce(assessment.c.period_end_last, assessment.c.period_last)
+    branch = select(
+        literal(type_.value),
+        assessment.c.id,
+        assessment.c.id,
+        assessment.c.period_first,
+        assessment.c.period_last,
+        assessment.c.period_precision,
+        span_last,
+        assessment.c.period_text,
+        false(),
+        assessment.c.stance + ": " + assessment.c.text,
+    ).where(*_both(assessment_country, assessment.c.id, "assessment_id"))
+    return branch, [assessment.c.period_first, span_last, assessment.c.id]
 
 
-def _page_sql(types: int, *, date_from: bool, date_to: bool, after: bool, descending: bool) -> str:
-    """A page of the pair's items with their citations (a row per citation), for a query of
-    this shape: one statement, through the driver."""
-    where = ["a = :a", "b = :b"]
-    if types:
-        where.append(f"type IN ({', '.join(f':type_{i}' for i in range(types))})")
-    # Overlap of the item's dates with the range (see `app.queries.overlaps`).
-    if date_to:
-        where.append("date_first <= :date_to")
-    if date_from:
-        where.append("span_last >= :date_from")
-    if after:
-        sign = "<" if descending else ">"
-        where.append(f"(date_first, type, id) {sign} (:after_0, :after_1, :after_2)")
-    direction = "DESC" if descending else "ASC"
-    order = f"date_first {direction}, type {direction}, id {direction}"
-    return (
-        "SELECT p.date_first, p.type, p.id, p.date_last, p.precision, p.date_text, "
-        "p.date_is_as_of, p.title, p.resource_id, c.source_id, c.excerpt FROM ("
-        "SELECT date_first, type, id, date_last, precision, date_text, date_is_as_of, title, "
-        f"resource_id FROM relation_item WHERE {' AND '.join(where)} ORDER BY {order} "
-        "LIMIT :limit) AS p LEFT JOIN citation AS c "
-        "ON c.subject_type = p.type AND c.subject_id = p.id "
-        f"ORDER BY p.{order.replace(', ', ', p.')}, c.ordinal"
+class TimelineShape(NamedTuple):
+    types: tuple[TimelineType, ...]
+    date_from: bool
+    date_to: bool
+    descending: bool
+
+
+def shape_of(query: TimelineQuery) -> TimelineShape:
+    return TimelineShape(
+        types=tuple(t for t in TimelineType if not query.type or t in query.type),
+        date_from=query.date_from is not None,
+        date_to=query.date_to is not None,
+        descending=query.sort.startswith("-"),
     )
 
 
-# Plain strings, looked up per item (enum members cost more than the rest of an item).
-_DAY = Precision.DAY.value
-_PATHS = {type_.value: path for type_, path in ITEM_PATHS.items()}
+def _filtered(shape: TimelineShape, type_: TimelineType) -> tuple[Select[Any], list[Any]]:
+    """A branch with the date filters (an item matches when its span overlaps the range)."""
+    branch, (date_first, span_last, id_) = _branch(type_)
+    if shape.date_to:
+        branch = branch.where(date_first <= bindparam("date_to", type_=Date))
+    if shape.date_from:
+        branch = branch.where(span_last >= bindparam("date_from", type_=Date))
+    return branch, [date_first, id_]
 
 
-def _document(row: tuple[Any, ...], citations: list[dict[str, str]]) -> str:
-    """A `TimelineItem` as JSON, in the model's field order."""
-    date_first, type_, id_, _, precision, date_text, as_of, title, resource_id = row[:9]
-    return orjson.dumps(
-        {
-            "type": type_,
-            "id": id_,
-            "date": partial_date_text(date_first, precision),
-            "precision": precision,
-            "date_text": date_text,
-            "approximate": precision != _DAY,
-            "date_is_as_of": bool(as_of),
-            "sort_date": iso_day(date_first),
-            "title": title,
-            "url": _PATHS[type_] + resource_id,
-            "citations": citations,
-        }
-    ).decode()
+def _labelled(branch: Select[Any]) -> Select[Any]:
+    return select(*(c.label(name) for c, name in zip(branch.subquery().c, COLUMNS, strict=True)))
+
+
+@lru_cache(maxsize=256)
+def _every(shape: TimelineShape) -> Any:
+    """Every item of a query shape, unordered."""
+    return union_all(*(_labelled(_filtered(shape, t)[0]) for t in shape.types)).subquery()
+
+
+def _keyset(items: Any, descending: bool) -> Keyset:
+    return Keyset((items.c.date_first, items.c.type, items.c.id), descending)
+
+
+@lru_cache(maxsize=512)
+def _page_statement(shape: TimelineShape, after: bool) -> Select[Any]:
+    """A page of a query shape: each branch in the timeline's order, after the cursor's key
+    (`after_0..2`) and cut at `limit`, then merged."""
+    branches = []
+    for type_ in shape.types:
+        branch, (date_first, id_) = _filtered(shape, type_)
+        if after:
+            first = bindparam("after_0", type_=Date)
+            key = tuple_(date_first, literal(type_.value), id_)
+            bound = tuple_(first, bindparam("after_1"), bindparam("after_2"))
+            # The first condition bounds the walk of the date index; the second is exact.
+            if shape.descending:
+                branch = branch.where(date_first <= first, key < bound)
+            else:
+                branch = branch.where(date_first >= first, key > bound)
+        order = [date_first.desc(), id_.desc()] if shape.descending else [date_first, id_]
+        branches.append(_labelled(branch.order_by(*order).limit(bindparam("limit"))))
+    merged = union_all(*branches).subquery()
+    keyset = _keyset(merged, shape.descending)
+    return keyset.selected(select(merged)).order_by(*keyset.order_by()).limit(bindparam("limit"))
+
+
+def _item(row: Row[Any], citations: dict[str, list[Any]]) -> TimelineItem:
+    type_ = TimelineType(row.type)
+    date = PartialDate.required(row.date_first, row.date_last, row.precision)
+    return TimelineItem(
+        type=type_,
+        id=row.id,
+        date=date,
+        precision=date.precision,
+        date_text=row.date_text,
+        approximate=date.precision is not Precision.DAY,
+        date_is_as_of=bool(row.date_is_as_of),
+        sort_date=date.first,
+        title=row.title,
+        url=ITEM_PATHS[type_] + row.resource_id,
+        citations=citations.get(row.id, []),
+    )
 
 
 @dataclass(frozen=True)
-class TimelineListing(Listing[TimelineQuery, TimelineItem]):
-    pair: Pair = ("", "")
+class TimelineListing:
+    """How the timeline of one pair is listed (a `Listing`)."""
 
-    def bounded(self, query: TimelineQuery) -> bool:
-        # Without a type or date filter, the pair's index rows read are the page's items.
-        return not query.type and query.date_from is None and query.date_to is None
+    pair: Pair
+    item: type[TimelineItem] = TimelineItem
+    facets: dict[str, Facet] = field(default_factory=dict)
 
-    def page_documents(
-        self,
-        connection: Connection,
-        *,
-        query: TimelineQuery,
-        after: list[Any] | None,
-        limit: int,
-    ) -> tuple[list[str], list[Any] | None]:
-        """A page as ready JSON documents, from one statement run through the driver."""
+    def sort_of(self, query: TimelineQuery) -> str:
+        return str(query.sort)
+
+    def _params(self, query: TimelineQuery) -> dict[str, Any]:
         first, second = canonical(self.pair)
-        keyset = self.keyset(query)
-        types = (
-            sorted(t.value for t in query.type)
-            if query.type and set(query.type) != set(TimelineType)
-            else []
-        )
-        params: dict[str, Any] = {"a": first, "b": second, "limit": limit + 1}
-        params.update({f"type_{i}": t for i, t in enumerate(types)})
-        if query.date_to is not None:
-            params["date_to"] = query.date_to.last
-        if query.date_from is not None:
-            params["date_from"] = query.date_from.first
+        return {
+            "a": first,
+            "b": second,
+            "date_from": query.date_from.first if query.date_from else None,
+            "date_to": query.date_to.last if query.date_to else None,
+        }
+
+    def page(
+        self, connection: Connection, query: TimelineQuery, after: list[Any] | None, limit: int
+    ) -> Slice[TimelineItem]:
+        shape = shape_of(query)
+        params = self._params(query) | {"limit": limit + 1}
         if after is not None:
-            params.update(
-                {f"after_{i}": value for i, value in enumerate(keyset.typed_values(after))}
-            )
-        shape = (
-            len(types),
-            query.date_from is not None,
-            query.date_to is not None,
-            after is not None,
-            keyset.descending,
+            typed = _keyset(_every(shape), shape.descending).typed(after)
+            params |= {f"after_{index}": value for index, value in enumerate(typed)}
+        rows = list(connection.execute(_page_statement(shape, after is not None), params))
+        page = rows[:limit]
+        ids: dict[TimelineType, list[str]] = defaultdict(list)
+        for row in page:
+            ids[TimelineType(row.type)].append(row.id)
+        citations = {
+            type_: citations_of(connection, SubjectType(type_.value), type_ids)
+            for type_, type_ids in ids.items()
+        }
+        items = [_item(row, citations[TimelineType(row.type)]) for row in page]
+        next_key = (
+            _keyset(_every(shape), shape.descending).key_of(page[-1]) if len(rows) > limit else None
         )
-        rows = rawsql.fetch(
-            connection,
-            ("timeline page", shape),
-            partial(
-                _page_sql,
-                shape[0],
-                date_from=shape[1],
-                date_to=shape[2],
-                after=shape[3],
-                descending=shape[4],
-            ),
-            params,
-        )
-        items: list[tuple[tuple[Any, ...], list[dict[str, str]]]] = []
-        for row in rows:
-            if not items or items[-1][0][:3] != row[:3]:
-                items.append((row, []))
-            if row[9] is not None:
-                items[-1][1].append({"source": row[9], "excerpt": row[10]})
-        bodies = [_document(row, citations) for row, citations in items[:limit]]
-        if len(items) <= limit:
-            return bodies, None
-        last = items[limit - 1][0]
-        return bodies, [plain_value(last[0]), last[1], last[2]]
+        return Slice(items, next_key)
+
+    def count(self, connection: Connection, query: TimelineQuery) -> int:
+        every = select(func.count()).select_from(_every(shape_of(query)))
+        return int(connection.execute(every, self._params(query)).scalar_one())
+
+    def facet_counts(
+        self, connection: Connection, query: TimelineQuery, names: list[str]
+    ) -> dict[str, list[FacetCount]]:
+        return {}
 
 
-def timeline_listing(a: str, b: str) -> Listing[TimelineQuery, TimelineItem]:
+def timeline_listing(a: str, b: str) -> TimelineListing:
     """How the timeline of the pair `a`, `b` is listed; raises for an unknown or equal pair."""
-    pair = pair_of(a, b)
-    return TimelineListing(
-        filtered=partial(filtered_timeline, pair=pair),
-        keysets=TIMELINE_KEYSETS,
-        build=build_timeline,
-        pair=pair,
-    )
+    return TimelineListing(pair=pair_of(a, b))

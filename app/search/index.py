@@ -14,7 +14,6 @@ from app.events.models import Event
 from app.mechanisms.models import Mechanism
 from app.people.models import Person, Position
 from app.search.models import SearchDocument, SearchType
-from app.seeding.sync import SyncReport
 from app.sources.models import Citation, Source
 from app.statements.models import Statement
 from app.topics.models import Topic
@@ -24,7 +23,6 @@ citation = Citation.__table__  # type: ignore[attr-defined]
 position = Position.__table__  # type: ignore[attr-defined]
 CHUNK = 500
 FTS_TABLE = "search_fts"  # SQLite: the FTS5 index of the documents (the search migration)
-SEARCHABLE = {kind.value for kind in SearchType}
 
 
 def _text(*parts: ColumnElement[Any]) -> ColumnElement[str]:
@@ -79,22 +77,6 @@ def _documents(kind: SearchType, ids: list[str] | None) -> Select[Any]:
         title, body = t.c.name, _text(titles, _excerpts(kind, t.c.id))
     query = select(literal(kind.value), t.c.id, title, body)
     return query if ids is None else query.where(t.c.id.in_(ids))
-
-
-def touched_records(report: SyncReport) -> dict[SearchType, set[str]]:
-    """The searchable records whose own rows or citations a load changed."""
-    touched: dict[SearchType, set[str]] = {kind: set() for kind in SearchType}
-    for kind in SearchType:
-        changes = report.tables.get(kind.value)
-        if changes is not None:
-            touched[kind].update(record[0] for record in changes.touched)
-    if "position" in report.tables:
-        touched[SearchType.PERSON].update(r[0] for r in report.tables["position"].touched)
-    if "citation" in report.tables:
-        for subject_type, subject_id in report.tables["citation"].touched:
-            if subject_type in SEARCHABLE:
-                touched[SearchType(subject_type)].add(subject_id)
-    return touched
 
 
 def refresh(connection: Connection, records: Mapping[SearchType, Iterable[str]]) -> int:

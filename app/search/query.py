@@ -7,7 +7,10 @@ parentheses, colons, lone quotes) is a separator, so no input can raise a syntax
 import re
 from dataclasses import dataclass
 
-MAX_TERMS = 32
+# What a query may ask, so that no query costs much more than another: each term is a
+# doclist to read, and a short prefix reads the doclists of every word it begins.
+MAX_TERMS = 8
+MIN_PREFIX = 3
 RANKED_AT_MOST = 200
 """A query matching at most this many records is ranked by relevance; a larger one is walked
 in index order instead, so that a page costs the same however many records match."""
@@ -32,6 +35,12 @@ def parse(text: str) -> list[Term]:
         raise ValueError("no words to search for")
     if len(terms) > MAX_TERMS:
         raise ValueError(f"at most {MAX_TERMS} words or phrases")
+    for term in terms:
+        if term.prefix and len(term.words[-1]) < MIN_PREFIX:
+            raise ValueError(
+                f"a prefix needs at least {MIN_PREFIX} letters before its *: "
+                f"'{term.words[-1]}*' would match too many words"
+            )
     return terms
 
 

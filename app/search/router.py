@@ -4,14 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app.deps import DatabaseDep
 from app.docs import LIST_RESPONSES
 from app.pagination import Page
 from app.responses import list_response
-from app.routing import ListRoute
 from app.search import service
 from app.search.schemas import SearchHit, SearchQuery
 
-router = APIRouter(prefix="/search", tags=["search"], route_class=ListRoute)
+router = APIRouter(prefix="/search", tags=["search"])
 
 
 @router.get(
@@ -21,7 +21,9 @@ router = APIRouter(prefix="/search", tags=["search"], route_class=ListRoute)
     response_model=Page[SearchHit],
     responses=LIST_RESPONSES,
 )
-async def search(request: Request, query: Annotated[SearchQuery, Query()]) -> Response:
+async def search(
+    request: Request, db: DatabaseDep, query: Annotated[SearchQuery, Query()]
+) -> Response:
     """Ranked full-text search across events, statements, sources, mechanisms, topics and
     people, by their titles, descriptions and the words of the sources that cite them.
 
@@ -34,4 +36,4 @@ async def search(request: Request, query: Annotated[SearchQuery, Query()]) -> Re
     matching few records (see `score`) is ranked by relevance; a larger one lists the newest
     records first, so that a page of a common word costs no more than a page of a rare one.
     """
-    return await list_response(request, query, listing=service.SEARCH, item_type=SearchHit)
+    return await list_response(request, db, query, service.SEARCH)

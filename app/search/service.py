@@ -14,12 +14,8 @@ within a tier, by relevance when the query is small, otherwise newest document f
   `limit` rows. Its hits score 1 (title tier) or 0: relevance is not computed one by one.
   Snippets and headlines are made for the page's hits only.
 
-Optional objects make the walk cheaper where they exist (SQLite; looked up per request):
-`search_title_fts`, an FTS5 index of the titles alone, finds the title tier without walking
-the documents that hold the terms in their body only; an index on search_document (type,
-doc_id) bounds a walk filtered by type. On PostgreSQL, whose walk re-parses every document
-it visits (the tsvector is an index expression, not a column), constant cost needs stored
-tsvector columns; until then a large query costs tens of milliseconds at 100,000 documents.
+On PostgreSQL, whose walk re-parses every document it visits (the tsvector is an index
+expression, not a column), a large query costs more as documents grow.
 
 The keyset is (tier, rank, doc_id descending), rank being minus the score. A cursor holds
 those three numbers; `doc_id` never repeats, and new documents get higher ids, so a cursor of
@@ -28,11 +24,8 @@ a large query stays valid (no hit seen twice) while documents are added.
 
 import json
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
-
-import orjson
 
 # Registers PostgreSQL's full-text functions with `func` before _VECTOR below is built at
 # import time: a func.to_tsvector made before that import does not compile for PostgreSQL.
@@ -54,9 +47,9 @@ from sqlalchemy import (
     true,
 )
 
-from app import rawsql
 from app.errors import InvalidInput
-from app.pagination import Keyset, Listing
+from app.facets import Facet, FacetCount
+from app.pagination import Slice, count_rows
 from app.search.models import SearchDocument, SearchType
 from app.search.query import (
     RANKED_AT_MOST,
@@ -147,11 +140,7 @@ _FTS_COUNT = (
 
 
 def _fetch(connection: Connection, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Rows through the driver (`app.rawsql`): a search runs three or four statements, and
-    through SQLAlchemy's Core each would cost more than SQLite spends on it. The SQL text
-    varies only with which clauses a query uses (user input is always bound), so it is its
-    own shape."""
-    return rawsql.fetch(connection, ("search", sql), lambda: sql, params)
+    return [tuple(row) for row in connection.execute(text(sql), params)]
 
 
 def _sqlite_type_filter(query: SearchQuery) -> str:
@@ -174,93 +163,26 @@ def _sqlite_is_small(connection: Connection, terms: list[Term]) -> bool:
     return len(terms) == 1 or all(at_most(fts5_match([t]), TERM_AT_MOST) for t in terms)
 
 
-TYPE_DOC_ID_INDEX = "ix_search_document_type_doc_id"
-"""An index on search_document (type, doc_id): when it exists, a type filter bounds the walk."""
-TITLE_FTS = "search_title_fts"
-"""An FTS5 index of the titles alone: when it exists, the title tier is walked in it.
-
-With only `search_fts`, the title tier is `{title} : (...)`, which FTS5 checks on every
-document holding the terms anywhere: a word common in bodies but rare in titles costs a walk
-of all its documents (13 ms for 300,000) before the body tier starts, a phrase of common
-words far more (160 ms). Its own index answers at once.
-"""
-
-
-def _sqlite_schema(connection: Connection) -> frozenset[str]:
-    """Which of the optional objects that speed search up exist (read per request: a lookup
-    in sqlite_master, cheaper than any staleness)."""
-    return frozenset(
-        name
-        for (name,) in _fetch(
-            connection,
-            "SELECT name FROM sqlite_master WHERE name IN (:index, :title)",
-            {"index": TYPE_DOC_ID_INDEX, "title": TITLE_FTS},
-        )
-    )
-
-
-def _sqlite_type_bounds(
-    connection: Connection, query: SearchQuery, schema: frozenset[str]
-) -> tuple[int, int] | None:
-    """The doc_ids of the types asked lie between these (None: no document of them).
-
-    A walk filtered by type would otherwise skip every match of the other types: a common
-    word asked of people only would visit the events that match it. Each kind's documents
-    are written together, so their doc_ids mostly form one run, and the walk visits only
-    that run. Only with TYPE_DOC_ID_INDEX are min() and max() index lookups; without it they
-    scan every document of the type, which for events costs more than it saves.
-    """
-    if not query.type:
-        return (-(2**63), 2**63 - 1)
-    if TYPE_DOC_ID_INDEX not in schema:
-        return (-(2**63), 2**63 - 1)
-    lows, highs = [], []
-    for kind in _types(query):
-        # One aggregate per SELECT: SQLite's min/max optimisation takes only that form.
-        ((low, high),) = _fetch(
-            connection,
-            "SELECT (SELECT min(doc_id) FROM search_document WHERE type = :type), "
-            "(SELECT max(doc_id) FROM search_document WHERE type = :type)",
-            {"type": kind},
-        )
-        if low is not None:
-            lows.append(int(low))
-            highs.append(int(high))
-    return (min(lows), max(highs)) if lows else None
-
-
 def _sqlite_walk(
     connection: Connection,
     query: SearchQuery,
-    fts: str,
     match: str,
     tier: int,
-    bounds: tuple[int, int],
     before: int | None,
     n: int,
 ) -> list[Row]:
-    """The `n` newest matches of `match` in the FTS5 table `fts` older than `before`: FTS5
-    walks its doclists in rowid order and stops at the LIMIT, and the snippet is made for
-    these rows only."""
+    """The `n` newest matches of `match` older than `before`: FTS5 walks its doclists in
+    rowid order and stops at the LIMIT, and the snippet is made for these rows only."""
     sql = (
         "SELECT f.rowid AS doc_id, d.type, d.id, d.title, "
-        f"snippet({fts}, -1, :open, :close, '…', 16) AS snippet "
-        f"FROM {fts} AS f JOIN search_document AS d ON d.doc_id = f.rowid "
-        f"WHERE {fts} MATCH :match AND f.rowid BETWEEN :low AND :high"
+        "snippet(search_fts, -1, :open, :close, '…', 16) AS snippet "
+        "FROM search_fts AS f JOIN search_document AS d ON d.doc_id = f.rowid "
+        "WHERE search_fts MATCH :match"
         + (" AND f.rowid < :before" if before is not None else "")
         + _sqlite_type_filter(query)
         + " ORDER BY f.rowid DESC LIMIT :n"
     )
-    params = _sqlite_params(
-        query,
-        match=match,
-        n=n,
-        open=MARKS[0],
-        close=MARKS[1],
-        before=before,
-        low=bounds[0],
-        high=bounds[1],
-    )
+    params = _sqlite_params(query, match=match, n=n, open=MARKS[0], close=MARKS[1], before=before)
     score = 1.0 if tier == TITLE_TIER else 0.0
     return [
         Row(Key(tier, -score, doc_id), kind, id_, title, snippet)
@@ -338,24 +260,12 @@ def _sqlite_page(
             ranked = [row for row in ranked if row.key.order() > after.order()]
         page, last = _page_of(ranked[: limit + 1], limit)
         return _sqlite_snippets(connection, terms, page), last
-    schema = _sqlite_schema(connection)
-    bounds = _sqlite_type_bounds(connection, query, schema)
-    if bounds is None:
-        return [], None
     rows: list[Row] = []
-    tiers = (
-        (TITLE_TIER, TITLE_FTS, fts5_match(terms))
-        if TITLE_FTS in schema
-        else (TITLE_TIER, "search_fts", fts5_in_title(terms)),
-        (BODY_TIER, "search_fts", fts5_not_in_title(terms)),
-    )
-    for tier, fts, match in tiers:
+    for tier, match in ((TITLE_TIER, fts5_in_title(terms)), (BODY_TIER, fts5_not_in_title(terms))):
         if after is not None and tier < after.tier:
             continue
         before = after.doc_id if after is not None and tier == after.tier else None
-        rows += _sqlite_walk(
-            connection, query, fts, match, tier, bounds, before, limit + 1 - len(rows)
-        )
+        rows += _sqlite_walk(connection, query, match, tier, before, limit + 1 - len(rows))
         if len(rows) > limit:
             break
     return _page_of(rows, limit)
@@ -498,14 +408,6 @@ def _postgres_page(
 # -- The listing ---------------------------------------------------------------------------
 
 
-def filtered(query: SearchQuery) -> Select[Any]:
-    """The hits of the query on SQLite, unordered (for counting)."""
-    hits = _sqlite_hits(query)
-    if query.type:
-        hits = hits.where(document.c.type.in_(_types(query)))
-    return hits
-
-
 def _hit(row: Row) -> SearchHit:
     return SearchHit(
         type=SearchType(row.type),
@@ -517,75 +419,41 @@ def _hit(row: Row) -> SearchHit:
     )
 
 
-def hit_document(row: Row) -> str:
-    """The JSON of `_hit(row)`, as pydantic writes it (compact, UTF-8, same key order)."""
-    return orjson.dumps(
-        {
-            "type": row.type,
-            "id": row.id,
-            "title": row.title,
-            "snippet": row.snippet,
-            "score": round(-row.key.rank, 6),
-            "url": f"/api/v1/{PATHS[SearchType(row.type)]}/{row.id}",
-        }
-    ).decode()
-
-
-def build_hits(_connection: Any, rows: Sequence[Row]) -> list[SearchHit]:
-    return [_hit(row) for row in rows]
-
-
 @dataclass(frozen=True)
-class SearchListing(Listing[SearchQuery, SearchHit]):
+class SearchListing:
     """Search pages by its own keyset (see the module's docstring), not by a SQL ORDER BY
-    over every hit: that would rank them all."""
+    over every hit: that would rank them all (a `Listing`)."""
 
-    def matching(self, connection: Connection, query: SearchQuery) -> Select[Any]:
-        if connection.dialect.name == "postgresql":
-            return _postgres_hits(query)
-        return self.filtered(query)
+    item: type[SearchHit] = SearchHit
+    facets: dict[str, Facet] = field(default_factory=dict)
+
+    def sort_of(self, query: SearchQuery) -> str:
+        return SORT
 
     def page(
-        self,
-        connection: Connection,
-        *,
-        query: SearchQuery,
-        after: list[Any] | None,
-        limit: int,
-    ) -> tuple[list[SearchHit], list[Any] | None]:
-        rows, last = self._rows(connection, query, after, limit)
-        return build_hits(connection, rows), last
-
-    def page_documents(
-        self,
-        connection: Connection,
-        *,
-        query: SearchQuery,
-        after: list[Any] | None,
-        limit: int,
-    ) -> tuple[list[str], list[Any] | None] | None:
-        """The page as JSON documents made directly, without a SearchHit each (the same
-        JSON: tests/api/test_search.py compares them)."""
-        rows, last = self._rows(connection, query, after, limit)
-        return [hit_document(row) for row in rows], last
-
-    def _rows(
         self, connection: Connection, query: SearchQuery, after: list[Any] | None, limit: int
-    ) -> tuple[list[Row], list[Any] | None]:
+    ) -> Slice[SearchHit]:
         key = decode_key(after) if after is not None else None
         if connection.dialect.name == "postgresql":
-            return _postgres_page(connection, query, key, limit)
-        return _sqlite_page(connection, query, key, limit)
+            rows, last = _postgres_page(connection, query, key, limit)
+        else:
+            rows, last = _sqlite_page(connection, query, key, limit)
+        return Slice([_hit(row) for row in rows], last)
 
-    def count(self, connection: Connection, *, query: SearchQuery) -> int:
-        """Every hit (`count=true`): this walks every match, so it grows with them. On
-        SQLite without a type filter FTS5 counts alone, without visiting the documents."""
-        if connection.dialect.name == "sqlite" and not query.type:
+    def count(self, connection: Connection, query: SearchQuery) -> int:
+        """Every hit (`count=true`): this walks every match, so it grows with them."""
+        if connection.dialect.name == "postgresql":
+            return count_rows(connection, _postgres_hits(query))
+        if not query.type:  # FTS5 counts alone, without visiting the documents
             sql = "SELECT count(*) FROM search_fts WHERE search_fts MATCH :match"
             return int(_fetch(connection, sql, {"match": fts5_match(parse(query.q))})[0][0])
-        return super().count(connection, query=query)
+        hits = _sqlite_hits(query).where(document.c.type.in_(_types(query)))
+        return count_rows(connection, hits)
+
+    def facet_counts(
+        self, connection: Connection, query: SearchQuery, names: list[str]
+    ) -> dict[str, list[FacetCount]]:
+        return {}
 
 
-# The keyset is only declared for the cursor's sort name; SearchListing.page does the paging.
-KEYSETS = {SORT: Keyset((literal_column("tier"), literal_column("rank"), document.c.doc_id))}
-SEARCH = SearchListing(filtered=filtered, keysets=KEYSETS, build=build_hits, default_sort=SORT)
+SEARCH = SearchListing()

@@ -1,90 +1,88 @@
-"""Tables derived from the records (search documents, ...), kept in step by every load.
+"""What derives from the records, kept in step by every change: the event documents and the
+search index.
 
-A load calls `refresh_derived` inside its transaction after writing the records: with the
-load's `SyncReport` it rewrites what the changed rows affect; with `None` it rebuilds
-everything (a database migrated after it was seeded, `entente reindex`, a bulk load into an
-empty database). Each derived table registers a `Derived` here, so the loader and the CLI
-need not know them one by one.
+A load (or a write) calls `refresh_derived` inside its transaction after writing the
+records: with its `Changes` it rewrites what the changed rows affect; with None, or when a
+change touched too many records to list (`TableChanges.touched` None), it rebuilds.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, exists, select
 
-from app.events import documents as event_documents
-from app.relations import derived as relations
+from app.events import documents
+from app.events.models import Event, EventDocument
 from app.search import index as search_index
-from app.seeding.sync import SyncReport
+from app.search.models import SearchType
+from app.seeding.write import Changes
+
+event = Event.__table__  # type: ignore[attr-defined]
+document = EventDocument.__table__  # type: ignore[attr-defined]
+# The tables whose rows an event's document holds (each row's record: the event).
+EVENT_TABLES = ("event", "event_country", "event_participant", "event_topic", "event_organization")
+SHOWN = tuple(documents.SHOWN_BY)  # records whose names documents show
 
 
-@dataclass(frozen=True)
-class Derived:
-    name: str
-    # Rewrites what the report's changes affect; returns the number of rows written.
-    refresh: Callable[[Connection, SyncReport], int]
-    # Rebuilds the whole table from the records.
-    rebuild: Callable[[Connection], int]
-    # True when the table holds nothing although records exist (migrated after seeding).
-    is_empty: Callable[[Connection], bool]
-    # The tables (before this one in `DERIVED`) whose rebuild this one must follow with its own.
-    rebuilt_with: tuple[str, ...] = ()
+class _TooMany(Exception):
+    """A change touched more records than are listed one by one: rebuild."""
 
 
-def _search_refresh(connection: Connection, report: SyncReport) -> int:
-    return search_index.refresh(connection, search_index.touched_records(report))
+def _touched(changes: Changes, table: str) -> set[tuple[Any, ...]]:
+    found = changes.tables.get(table)
+    if found is None:
+        return set()
+    if found.touched is None:
+        raise _TooMany(table)
+    return found.touched
 
 
-def _search_rebuild(connection: Connection) -> int:
-    return search_index.rebuild(connection)
+def _stale_documents(connection: Connection, changes: Changes) -> set[str]:
+    """The events whose documents the changes make stale, and those that have none."""
+    ids = {key[0] for table in EVENT_TABLES for key in _touched(changes, table)}
+    ids |= {key[1] for key in _touched(changes, "citation") if key[0] == "event"}
+    for kind in SHOWN:
+        renamed = {key[0] for key in _touched(changes, kind)}
+        if renamed:
+            ids |= documents.showing(connection, kind, renamed)
+    missing = select(event.c.id).where(~exists().where(document.c.event_id == event.c.id))
+    ids.update(connection.execute(missing).scalars())
+    return ids
 
 
-# In this order: the pair items hold their events' document keys (`relation_item.doc_id`),
-# read from the documents when the items are written, so the documents come first, and a
-# rebuild of the documents (which gives them new keys) rebuilds the items too.
-DERIVED: list[Derived] = [
-    Derived("search", _search_refresh, _search_rebuild, search_index.is_empty),
-    Derived(
-        event_documents.NAME,
-        event_documents.refresh,
-        event_documents.rebuild,
-        event_documents.is_empty,
-    ),
-    Derived(
-        "relations",
-        relations.refresh,
-        relations.rebuild,
-        relations.is_empty,
-        rebuilt_with=(event_documents.NAME,),
-    ),
-]
+def _stale_search(changes: Changes) -> dict[SearchType, set[str]]:
+    """The searchable records whose own rows, positions or citations changed."""
+    records: dict[SearchType, set[str]] = {kind: set() for kind in SearchType}
+    for kind in SearchType:
+        records[kind] |= {key[0] for key in _touched(changes, kind.value)}
+    records[SearchType.PERSON] |= {key[0] for key in _touched(changes, "position")}
+    for subject_type, subject_id in _touched(changes, "citation"):
+        if subject_type in records:
+            records[SearchType(subject_type)].add(subject_id)
+    return records
 
 
 def refresh_derived(
     connection: Connection,
-    report: SyncReport | None,
+    changes: Changes | None,
     on_done: Callable[[str], None] | None = None,
-    built: set[str] | frozenset[str] = frozenset(),
 ) -> int:
-    """Brings every derived table up to date; returns the number of rows written.
-
-    With `report` None, or for a table that is empty, everything is rebuilt, except the
-    tables named in `built`, which the load made whole itself. `on_done` is told each
-    table's name once it is done (the loader times its phases with it).
-    """
+    """Brings the documents and the search index up to date; returns the rows written."""
     written = 0
-    rebuilt = set(built)  # made anew by the load
-    for derived in DERIVED:
-        if derived.name not in built:
-            if (
-                report is None
-                or rebuilt.intersection(derived.rebuilt_with)
-                or derived.is_empty(connection)
-            ):
-                written += derived.rebuild(connection)
-                rebuilt.add(derived.name)
-            elif report.total:
-                written += derived.refresh(connection, report)
-        if on_done is not None:
-            on_done(derived.name)
+    try:
+        if changes is None:
+            raise _TooMany()
+        written += documents.write(connection, _stale_documents(connection, changes))
+    except _TooMany:
+        written += documents.rebuild(connection)
+    if on_done is not None:
+        on_done("event documents")
+    try:
+        if changes is None or search_index.is_empty(connection):
+            raise _TooMany()
+        written += search_index.refresh(connection, _stale_search(changes))
+    except _TooMany:
+        written += search_index.rebuild(connection)
+    if on_done is not None:
+        on_done("search index")
     return written

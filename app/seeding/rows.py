@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
@@ -19,7 +20,43 @@ from app.topics.models import TopicCreate
 from app.values import PartialDate, Quantity, partial_date_columns, slugify
 
 Row = dict[str, Any]
-Rows = dict[str, list[Row]]  # table name -> rows
+
+# Child tables, and the columns that name the record owning each row.
+OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "position": ("person_id",),
+    "event_country": ("event_id",),
+    "event_participant": ("event_id",),
+    "event_topic": ("event_id",),
+    "event_organization": ("event_id",),
+    "mechanism_country": ("mechanism_id",),
+    "mechanism_status": ("mechanism_id",),
+    "figure_derivation": ("figure_id",),
+    "statement_topic": ("statement_id",),
+    "assessment_country": ("assessment_id",),
+    "assessment_organization": ("assessment_id",),
+    "citation": ("subject_type", "subject_id"),
+}
+
+
+@dataclass
+class Rows:
+    """The rows of some records, by table, and for each child table the owners whose rows
+    there are exactly these (a record loaded again loses the child rows it no longer has)."""
+
+    tables: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    owners: dict[str, set[tuple[Any, ...]]] = field(default_factory=lambda: defaultdict(set))
+
+    def __getitem__(self, table: str) -> list[Row]:
+        return self.tables[table]
+
+    def __setitem__(self, table: str, rows: list[Row]) -> None:
+        self.tables[table] = rows
+
+    def own(self, table: str, *owner: Any) -> None:
+        self.owners[table].add(owner)
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self.tables.values())
 
 
 def position_id(person_id: str, ordinal: int, title: str) -> str:
@@ -37,6 +74,7 @@ def _citations(
     citations: list[CitationCreate],
     default_source: str | None,
 ) -> None:
+    rows.own("citation", subject.value, subject_id)
     for ordinal, citation in enumerate(citations, start=1):
         rows["citation"].append(
             {
@@ -88,6 +126,7 @@ def _organization(record: OrganizationCreate, rows: Rows, default: str | None) -
 def _person(record: PersonCreate, rows: Rows, default: str | None) -> None:
     rows["person"].append(record.model_dump(include={"id", "name", "country", "wikidata"}))
     _citations(rows, SubjectType.PERSON, record.id, record.citations, default)
+    rows.own("position", record.id)
     for ordinal, position in enumerate(record.positions, start=1):
         pid = position_id(record.id, ordinal, position.title)
         rows["position"].append(
@@ -136,6 +175,8 @@ def _event(record: EventCreate, rows: Rows, default: str | None) -> None:
             "notes": record.notes,
         }
     )
+    for table in ("event_country", "event_participant", "event_topic", "event_organization"):
+        rows.own(table, record.id)
     rows["event_country"] += [
         {"event_id": record.id, "country": c, "start_first": record.start.first}
         for c in record.countries
@@ -155,6 +196,8 @@ def _mechanism(record: MechanismCreate, rows: Rows, default: str | None) -> None
     rows["mechanism"].append(
         record.model_dump(include={"id", "name", "acronym", "notes"}) | {"kind": record.kind.value}
     )
+    rows.own("mechanism_country", record.id)
+    rows.own("mechanism_status", record.id)
     rows["mechanism_country"] += [
         {"mechanism_id": record.id, "country": c} for c in record.countries
     ]
@@ -196,6 +239,7 @@ def _figure(record: FigureCreate, rows: Rows, default: str | None) -> None:
             "notes": record.notes,
         }
     )
+    rows.own("figure_derivation", record.id)
     rows["figure_derivation"] += [
         {"figure_id": record.id, "from_figure_id": f} for f in record.derived_from
     ]
@@ -213,6 +257,7 @@ def _statement(record: StatementCreate, rows: Rows, default: str | None) -> None
             "mode": record.mode.value,
         }
     )
+    rows.own("statement_topic", record.id)
     rows["statement_topic"] += [{"statement_id": record.id, "topic_id": t} for t in record.topics]
     _citations(rows, SubjectType.STATEMENT, record.id, record.citations, default)
 
@@ -229,6 +274,8 @@ def _assessment(record: AssessmentCreate, rows: Rows, default: str | None) -> No
             "text": record.text,
         }
     )
+    rows.own("assessment_country", record.id)
+    rows.own("assessment_organization", record.id)
     rows["assessment_country"] += [
         {"assessment_id": record.id, "country": c} for c in record.countries
     ]
@@ -264,7 +311,3 @@ def build_rows(
         _source(record, source_text, rows, default_source)
     else:
         ROW_BUILDERS[section](record, rows, default_source)
-
-
-def new_rows() -> Rows:
-    return defaultdict(list)

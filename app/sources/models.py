@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from app import references
 from app.values import PartialDate, Ref, Slug
 
 
@@ -52,7 +53,7 @@ class Citation(SQLModel, table=True):
     subject_type: str = SQLField(primary_key=True, max_length=20)
     subject_id: str = SQLField(primary_key=True, max_length=200)
     ordinal: int = SQLField(primary_key=True)
-    source_id: str = SQLField(foreign_key="source.id")
+    source_id: str = SQLField(sa_column_args=references("source.id"))
     excerpt: str = SQLField(sa_column=Column(Text, nullable=False))
 
     __table_args__ = (Index("ix_citation_source_id_subject", "source_id", "subject_type"),)

@@ -19,7 +19,7 @@ from app.events.models import Event
 from app.figures.models import Figure
 from app.mechanisms.models import Mechanism, MechanismStatusChange
 from app.organizations.models import Organization
-from app.pagination import Keyset, Listing
+from app.pagination import Keyset, RowListing
 from app.people.models import Person, Position
 from app.places.models import Place
 from app.queries import grouped, iso_partial_date, one_or_not_found
@@ -169,4 +169,6 @@ def get_source(connection: Connection, *, source_id: str) -> SourceDetail:
     )
 
 
-SOURCES = Listing(filtered=filtered, keysets={"id": KEYSET}, build=build_sources)
+SOURCES = RowListing(
+    item=SourcePublic, filtered=filtered, keysets={"id": KEYSET}, build=build_sources
+)

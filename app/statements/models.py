@@ -9,6 +9,7 @@ from sqlalchemy import Column, Index, Text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from app import references
 from app.sources.models import Citations
 from app.values import PartialDate, Ref, Slug
 
@@ -20,8 +21,8 @@ class StatementMode(StrEnum):
 
 class Statement(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=200)
-    speaker_id: str = SQLField(foreign_key="person.id")
-    event_id: str | None = SQLField(default=None, foreign_key="event.id", index=True)
+    speaker_id: str = SQLField(sa_column_args=references("person.id"))
+    event_id: str | None = SQLField(default=None, sa_column_args=references("event.id"), index=True)
     date_first: dt.date
     date_last: dt.date
     date_precision: str = SQLField(max_length=5)
@@ -38,8 +39,8 @@ class Statement(SQLModel, table=True):
 class StatementTopic(SQLModel, table=True):
     __tablename__ = "statement_topic"
 
-    statement_id: str = SQLField(foreign_key="statement.id", primary_key=True)
-    topic_id: str = SQLField(foreign_key="topic.id", primary_key=True)
+    statement_id: str = SQLField(sa_column_args=references("statement.id"), primary_key=True)
+    topic_id: str = SQLField(sa_column_args=references("topic.id"), primary_key=True)
 
     __table_args__ = (
         Index("ix_statement_topic_topic_id_statement_id", "topic_id", "statement_id"),

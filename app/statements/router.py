@@ -5,14 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
-from app.routing import ListRoute
 from app.statements import service
 from app.statements.schemas import StatementPublic, StatementQuery
 
-router = APIRouter(prefix="/statements", tags=["statements"], route_class=ListRoute)
+router = APIRouter(prefix="/statements", tags=["statements"])
 StatementId = Annotated[
     str,
     Path(
@@ -30,7 +30,9 @@ StatementId = Annotated[
     response_model=FacetedPage[StatementPublic],
     responses=LIST_RESPONSES,
 )
-async def list_statements(request: Request, query: Annotated[StatementQuery, Query()]) -> Response:
+async def list_statements(
+    request: Request, db: DatabaseDep, query: Annotated[StatementQuery, Query()]
+) -> Response:
     """What leaders said, quoted (`direct_quote`) or paraphrased, newest first by default.
 
     Filters combine (all must hold): the speaker, the event it was said at, topics
@@ -38,12 +40,7 @@ async def list_statements(request: Request, query: Annotated[StatementQuery, Que
     overlaps `date_from`..`date_to`) and words in its text (`q`). Each statement carries its
     speaker, its event, its topics and the citations that attest it.
     """
-    return await list_response(
-        request,
-        query,
-        item_type=StatementPublic,
-        listing=service.STATEMENTS,
-    )
+    return await list_response(request, db, query, service.STATEMENTS)
 
 
 @router.get(
@@ -53,7 +50,9 @@ async def list_statements(request: Request, query: Annotated[StatementQuery, Que
     response_model=StatementPublic,
     responses=DETAIL_RESPONSES,
 )
-async def get_statement(request: Request, statement_id: StatementId) -> Response:
+async def get_statement(request: Request, db: DatabaseDep, statement_id: StatementId) -> Response:
     """A statement with its speaker, the event it was made at, its date, text, mode
     (quoted or paraphrased), topics and citations."""
-    return await detail_response(request, partial(service.get_statement, statement_id=statement_id))
+    return await detail_response(
+        request, db, partial(service.get_statement, statement_id=statement_id)
+    )

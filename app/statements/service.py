@@ -7,7 +7,7 @@ from sqlalchemy import Connection, Row, Select, select
 from app import refs
 from app.events.models import Event
 from app.facets import link_facet, named_column_facet
-from app.pagination import Keyset, Listing
+from app.pagination import Keyset, RowListing
 from app.people.models import Person
 from app.queries import contains_words, grouped, one_or_not_found, overlaps
 from app.schemas import Named
@@ -117,4 +117,6 @@ FACETS = {
     StatementFacet.SPEAKER: named_column_facet("speaker_id", person),
     StatementFacet.TOPIC: link_facet(statement_topic, "statement_id", "topic_id", topic),
 }
-STATEMENTS = Listing(filtered=filtered, keysets=KEYSETS, build=build_statements, facets=FACETS)
+STATEMENTS = RowListing(
+    item=StatementPublic, filtered=filtered, keysets=KEYSETS, build=build_statements, facets=FACETS
+)

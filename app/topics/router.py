@@ -5,14 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import Page
 from app.responses import detail_response, list_response
-from app.routing import ListRoute
 from app.topics import service
 from app.topics.schemas import TopicDetail, TopicPublic, TopicQuery
 
-router = APIRouter(prefix="/topics", tags=["topics"], route_class=ListRoute)
+router = APIRouter(prefix="/topics", tags=["topics"])
 TopicId = Annotated[
     str,
     Path(max_length=200, description="Topic id (a slug).", examples=["libya-crisis"]),
@@ -26,19 +26,16 @@ TopicId = Annotated[
     response_model=Page[TopicPublic],
     responses=LIST_RESPONSES,
 )
-async def list_topics(request: Request, query: Annotated[TopicQuery, Query()]) -> Response:
+async def list_topics(
+    request: Request, db: DatabaseDep, query: Annotated[TopicQuery, Query()]
+) -> Response:
     """Crises, security questions, agreements and other subjects that leaders discuss, by
     name.
 
     Filter by `category` and by words in the name or description (`q`); filters combine
     with AND. Each topic carries its description, Wikidata id and citations.
     """
-    return await list_response(
-        request,
-        query,
-        item_type=TopicPublic,
-        listing=service.TOPICS,
-    )
+    return await list_response(request, db, query, service.TOPICS)
 
 
 @router.get(
@@ -48,7 +45,7 @@ async def list_topics(request: Request, query: Annotated[TopicQuery, Query()]) -
     response_model=TopicDetail,
     responses=DETAIL_RESPONSES,
 )
-async def get_topic(request: Request, topic_id: TopicId) -> Response:
+async def get_topic(request: Request, db: DatabaseDep, topic_id: TopicId) -> Response:
     """A topic with its citations, the events that discussed it (by start date) and the
     statements made about it (by date)."""
-    return await detail_response(request, partial(service.get_topic, topic_id=topic_id))
+    return await detail_response(request, db, partial(service.get_topic, topic_id=topic_id))

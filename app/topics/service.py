@@ -6,7 +6,7 @@ from sqlalchemy import Connection, Row, Select, select
 
 from app import refs
 from app.events.models import Event, EventTopic
-from app.pagination import Keyset, Listing
+from app.pagination import Keyset, RowListing
 from app.people.models import Person
 from app.queries import contains_words, one_or_not_found
 from app.sources.models import SubjectType
@@ -75,4 +75,4 @@ def get_topic(connection: Connection, *, topic_id: str) -> TopicDetail:
     return TopicDetail(**dict(public), events=events, statements=statements)
 
 
-TOPICS = Listing(filtered=filtered, keysets=KEYSETS, build=build_topics)
+TOPICS = RowListing(item=TopicPublic, filtered=filtered, keysets=KEYSETS, build=build_topics)

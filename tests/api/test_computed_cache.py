@@ -7,7 +7,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from app.main import create_app
 from app.relations import service
 from app.responses import computed_cache
 from app.seeding.loader import seed
@@ -18,11 +17,10 @@ TITLE = "Vladimir Putin's official visit to France"
 
 
 def test_a_kept_dossier_is_answered_again_and_follows_the_next_load(
-    empty_engine: Engine, use_database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    empty_engine: Engine, app_for, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     bundle = copy_seed(tmp_path)
     seed(empty_engine, [bundle])
-    use_database(empty_engine)
     computed = []
     real = service.get_relations
 
@@ -31,7 +29,7 @@ def test_a_kept_dossier_is_answered_again_and_follows_the_next_load(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(service, "get_relations", counting)
-    with TestClient(create_app()) as client:
+    with TestClient(app_for(empty_engine)) as client:
         first = client.get(DOSSIER)
         again = client.get(DOSSIER)
         assert first.status_code == again.status_code == 200
@@ -71,14 +69,13 @@ def test_the_cache_forgets_the_least_recently_used_answers():
     ["/api/v1/events?country=RU&country=FR&limit=2", "/api/v1/events?country=FR&count=true"],
 )
 def test_a_cached_events_page_is_current_until_a_load_changes_it(
-    empty_engine: Engine, use_database, tmp_path: Path, path: str
+    empty_engine: Engine, app_for, tmp_path: Path, path: str
 ):
-    """The events list reads its page and the revision in one statement: a client's copy is
-    answered 304 until a load changes the knowledge base, then the new page comes back."""
+    """A client's copy of a page is answered 304 until a load changes the knowledge base,
+    then the new page comes back."""
     bundle = copy_seed(tmp_path)
     seed(empty_engine, [bundle])
-    use_database(empty_engine)
-    with TestClient(create_app()) as client:
+    with TestClient(app_for(empty_engine)) as client:
         first = client.get(path)
         etag = first.headers["etag"]
         assert client.get(path, headers={"If-None-Match": etag}).status_code == 304

@@ -11,20 +11,19 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine
 
-from app.main import create_app
-
 CONCURRENT = 256
 
 
 @pytest.fixture
-def server_url(seeded_engine: Engine, use_database) -> Iterator[str]:
+def server_url(seeded_engine: Engine, app_for) -> Iterator[str]:
     """A real uvicorn server (one worker) on a free port, over a seeded database."""
-    use_database(seeded_engine)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning", backlog=1024)
+        uvicorn.Config(
+            app_for(seeded_engine), host="127.0.0.1", port=port, log_level="warning", backlog=1024
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

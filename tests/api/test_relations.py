@@ -1,15 +1,12 @@
 """The relations of two countries, asked as an analyst would."""
 
-import json
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
-from app.relations import derived, service, timeline
-from app.relations.derived import facet, item
-from app.relations.schemas import TimelineQuery
+from app.relations import service, timeline
+from app.relations.schemas import EVIDENCE, TimelineQuery
 from app.seeding.loader import seed
 from app.values import PartialDate
 from tests.conftest import (
@@ -289,18 +286,7 @@ def test_the_timeline_streams_as_csv(api: TestClient):
     ]
 
 
-# -- the pair tables stay in step with the records
-
-
-def _pair_tables(engine: Engine) -> dict[str, list[tuple]]:
-    """Every row of the pair tables, without the surrogate key, sorted."""
-    with engine.connect() as connection:
-        items = connection.execute(select(*(c for c in item.c if c.name != "item_id")))
-        facets = connection.execute(select(facet))
-        return {
-            "items": sorted(tuple(row) for row in items),
-            "facets": sorted(tuple(row) for row in facets),
-        }
+# -- the dossier and the timeline follow a load
 
 
 def _bundle(tmp_path: Path, text: str) -> Path:
@@ -319,13 +305,12 @@ def _edit(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def test_a_second_load_that_changes_records_keeps_the_pair_tables_in_step(
+def test_a_second_load_that_changes_records_changes_the_dossier_and_timeline(
     empty_engine: Engine, tmp_path: Path
 ):
     original = (SEED_BUNDLES / f"{SOURCE_ID}.yaml").read_text(encoding="utf-8")
     bundle = _bundle(tmp_path, original)
     seed(empty_engine, [bundle])
-    assert _pair_tables(empty_engine)["items"]
     # The June visit moved to June 2018; its talks also involving Germany; a statement
     # about Libya rather than the world's crises.
     edited = _edit(
@@ -363,7 +348,6 @@ def test_a_second_load_that_changes_records_keeps_the_pair_tables_in_step(
     report = seed(empty_engine, [bundle])
     assert 0 < report.total < 10  # a refresh of what changed, not a first load
 
-    refreshed = _pair_tables(empty_engine)
     with empty_engine.connect() as connection:
         relations = service.get_relations(connection, a="RU", b="FR")
         by_year = {bucket.year: bucket for bucket in relations.events_by_year}
@@ -384,43 +368,34 @@ def test_a_second_load_that_changes_records_keeps_the_pair_tables_in_step(
         germany = service.get_relations(connection, a="DE", b="FR")
         assert [t.id for t in germany.recent_events] == []  # parts are not engagements
         listing = timeline.timeline_listing("FR", "DE")
-        items, _ = listing.page(connection, query=TimelineQuery(), after=None, limit=50)
+        items, _ = listing.page(connection, TimelineQuery(), None, 50)
         assert [i.id for i in items] == ["2019-06-medvedev-philippe-talks"]
-    # What the refresh wrote is what a rebuild from scratch writes.
-    with empty_engine.begin() as connection:
-        derived.rebuild(connection)
-    assert _pair_tables(empty_engine) == refreshed
 
 
-def test_a_count_lists_its_latest_events_only(seeded_engine: Engine, monkeypatch):
-    monkeypatch.setattr(derived, "EVIDENCE", 1)
-    with seeded_engine.begin() as connection:
-        derived.rebuild(connection)
+def test_a_count_lists_its_latest_events_only(seeded_engine: Engine, tmp_path: Path):
+    calls = [f"2020-{month:02d}-01-putin-macron-call" for month in range(1, 13)]
+    events = "".join(
+        f"""
+  - id: {call}
+    kind: phone_call
+    title: "A call"
+    start: "{call[:10]}"
+    countries: [RU, FR]
+    citations: ["frequently exchanged opinions on the phone"]"""
+        for call in calls
+    )
+    bundle = _bundle(tmp_path, f"default_source: {SOURCE_ID}\nevents:{events}\n")
+    seed(seeded_engine, [bundle])
+    with seeded_engine.connect() as connection:
         relations = service.get_relations(connection, a="RU", b="FR")
     by_year = {bucket.year: bucket for bucket in relations.events_by_year}
-    assert (by_year[2019].count, by_year[2019].events) == (2, [AUGUST_VISIT])
-    assert len(relations.statements) == 1 < relations.statements_total
-    assert relations.statements[0].id in {
-        s.id for s in relations.statements if s.date.first.isoformat() >= "2019-08-19"
-    }
-
-
-def test_every_engagement_and_item_of_the_pair_is_in_the_pair_tables(seeded_engine: Engine):
-    """The derived rows agree with the records they come from (the old SQL over them)."""
-    with seeded_engine.connect() as connection:
-        both = (
-            select(service.event_country.c.event_id)
-            .where(service.event_country.c.country.in_(["FR", "RU"]))
-            .group_by(service.event_country.c.event_id)
-            .having(func.count() == 2)
-        )
-        events = set(connection.execute(both).scalars())
-        stored = set(
-            connection.execute(
-                select(item.c.id).where(item.c.a == "FR", item.c.b == "RU", item.c.type == "event")
-            ).scalars()
-        )
-    assert events and stored == events
+    # The twelve are counted; the latest EVIDENCE of them are listed, oldest first.
+    assert (by_year[2020].count, by_year[2020].events) == (12, calls[-EVIDENCE:])
+    by_kind = {bucket.kind: bucket for bucket in relations.events_by_kind}
+    assert by_kind["phone_call"].count == 13
+    assert by_kind["phone_call"].events == calls[-EVIDENCE:]
+    assert relations.last_engagement is not None
+    assert relations.last_engagement.id == calls[-1]
 
 
 def test_a_bad_cursor_is_a_422_problem_not_a_500(api: TestClient):
@@ -433,35 +408,3 @@ def test_a_bad_cursor_is_a_422_problem_not_a_500(api: TestClient):
         response = api.get(TIMELINE, params=params)
         assert response.status_code == 422, (params, response.text)
         assert response.headers["content-type"] == "application/problem+json"
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        {},
-        {"sort": "-date"},
-        {"type": ["event", "statement"]},
-        {"date_from": "2019-06", "date_to": "2019-08", "sort": "-date"},
-    ],
-)
-def test_timeline_documents_are_the_items_the_model_builds(seeded_engine: Engine, params: dict):
-    query = TimelineQuery(**params)
-    listing = timeline.timeline_listing("RU", "FR")
-    documents: list[dict] = []
-    models: list[dict] = []
-    with seeded_engine.connect() as connection:
-        after_documents = after_models = None
-        while True:  # two items a page, following the cursors of each way
-            bodies, after_documents = listing.page_documents(
-                connection, query=query, after=after_documents, limit=2
-            )
-            items, after_models = listing.page(connection, query=query, after=after_models, limit=2)
-            documents += [json.loads(body) for body in bodies]
-            models += [item.model_dump(mode="json") for item in items]
-            assert after_documents == after_models
-            if after_documents is None:
-                break
-
-    assert documents == models
-    assert len(documents) >= 2
-    assert any(item["citations"] for item in documents)

@@ -5,18 +5,13 @@ import json
 import re
 import subprocess
 import sys
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
 
-from app.db import get_engine
 from app.search import service
-from app.search.schemas import SearchQuery
-from tests.databases import ENGINE
 
 TALKS = "2019-08-19-putin-macron-talks-bregancon"
 
@@ -233,76 +228,6 @@ def test_any_cursor_answers_200_or_422(api: TestClient, values: list):
         "/api/v1/search", params={"q": "Russia", "cursor": forged_cursor("rank", values)}
     )
     assert response.status_code in (200, 422), (values, response.text)
-
-
-def sqlite_only(test: Any) -> Any:
-    """A test of SQLite's own walk: not collected on PostgreSQL, where a skip would fail the
-    run (tests/conftest.py), as `tests/test_sqlite.py` is not."""
-    return test if ENGINE == "sqlite" else None
-
-
-@sqlite_only
-def test_the_type_index_bounds_the_walk_without_losing_hits(api: TestClient, mode: str):
-    """With the index on (type, doc_id) (a migration makes it), a walk filtered by type visits
-    only the doc_id run of those types: the hits must be what they are without it."""
-    engine = get_engine()
-    asked = [{"q": "Russia", "type": kinds} for kinds in (["person"], ["statement", "topic"])]
-    with_index = [_pages(api, 2, **params) for params in asked]
-    with engine.connect() as connection:
-        query = SearchQuery(q="Russia", type=["person"])
-        schema = service._sqlite_schema(connection)
-        bounds = service._sqlite_type_bounds(connection, query, schema)
-        assert bounds is not None and bounds[1] - bounds[0] < 10_000  # bounded, not all
-    create = f"CREATE INDEX {service.TYPE_DOC_ID_INDEX} ON search_document (type, doc_id)"
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP INDEX {service.TYPE_DOC_ID_INDEX}"))
-    try:
-        assert [_pages(api, 2, **params) for params in asked] == with_index
-        assert all(hits for hits, _total in with_index)
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(create))
-
-
-@sqlite_only
-def test_a_title_index_walks_the_title_tier_without_changing_it(api: TestClient, mode: str):
-    """With an FTS5 index of the titles alone, the title tier is walked in it: the hits, their
-    order and snippets must be what the column filter of search_fts gives."""
-    engine = get_engine()
-    asked = [{"q": q} for q in ("Russia", "Libya", '"security structure"', "talks Macron")]
-    without = [_pages(api, 3, **params) for params in asked]
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                f"CREATE VIRTUAL TABLE {service.TITLE_FTS} USING fts5(title, "
-                "content='search_document', content_rowid='doc_id', "
-                "tokenize='porter unicode61 remove_diacritics 2')"
-            )
-        )
-        connection.execute(
-            text(f"INSERT INTO {service.TITLE_FTS}({service.TITLE_FTS}) VALUES ('rebuild')")
-        )
-    try:
-        with engine.connect() as connection:
-            assert service.TITLE_FTS in service._sqlite_schema(connection)
-        assert [_pages(api, 3, **params) for params in asked] == without
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP TABLE {service.TITLE_FTS}"))
-
-
-def test_the_documents_are_the_hits_as_pydantic_writes_them(api: TestClient, mode: str):
-    """The JSON path (`page_documents`) must answer what the model path (`page`) would."""
-    with get_engine().connect() as connection:
-        for q in ("Russia", "Libya", '"security structure"', "secur*"):
-            query = SearchQuery(q=q, limit=5)
-            hits_, last = service.SEARCH.page(connection, query=query, after=None, limit=5)
-            documents = service.SEARCH.page_documents(connection, query=query, after=None, limit=5)
-            assert documents is not None and hits_
-            assert documents[1] == last
-            assert [json.loads(d) for d in documents[0]] == [
-                json.loads(h.model_dump_json()) for h in hits_
-            ]
 
 
 def test_the_postgres_sql_compiles_when_search_is_imported_first():

@@ -334,7 +334,7 @@ def test_validate_checks_without_writing(empty_engine: Engine, tmp_path: Path):
 def search_ids(engine: Engine, words: str) -> set[str]:
     """What the search endpoint's query finds, on this database."""
     with engine.connect() as connection:
-        hits, _ = SEARCH.page(connection, query=SearchQuery(q=words), after=None, limit=500)
+        hits, _ = SEARCH.page(connection, SearchQuery(q=words), None, 500)
     return {hit.id for hit in hits}
 
 

@@ -1,0 +1,167 @@
+"""Writes the rows of loaded records, a batch at a time, changing only what differs.
+
+Rows are keyed by their primary keys, stable slugs (or slug and ordinal), so loading the
+same records again finds every row equal and writes nothing. A batch reads the rows it
+could change (those of its records, by key, and the child rows of the records that own
+children), then inserts, updates and deletes the difference. Into an empty database every
+read finds nothing and every row is inserted, in bulk, by the same steps.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, select, tuple_, update
+
+from app.models import metadata
+from app.seeding.rows import OWNER_COLUMNS, Row, Rows
+from app.sources.models import SubjectType
+
+# Records whose changed rows are remembered one by one; past this a table is marked as
+# changed throughout, and what derives from it is rebuilt whole (a first load of a million).
+TOUCHED_AT_MOST = 50_000
+KEYS_A_QUERY = 500
+# Tables whose rows are the subject of citations: deleting one deletes its citations.
+CITED = {
+    "position": SubjectType.POSITION.value,
+    "mechanism_status": SubjectType.MECHANISM_STATUS.value,
+}
+
+
+@dataclass
+class TableChanges:
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    # The records whose rows changed (a child row's owner, else the row's key); None once
+    # more than TOUCHED_AT_MOST did.
+    touched: set[tuple[Any, ...]] | None = field(default_factory=set)
+
+    def touch(self, records: Iterable[tuple[Any, ...]]) -> None:
+        if self.touched is not None:
+            self.touched.update(records)
+            if len(self.touched) > TOUCHED_AT_MOST:
+                self.touched = None
+
+    @property
+    def total(self) -> int:
+        return self.inserted + self.updated + self.deleted
+
+
+@dataclass
+class Changes:
+    """What a load changed, by table."""
+
+    tables: dict[str, TableChanges] = field(default_factory=dict)
+
+    def of(self, table: str) -> TableChanges:
+        return self.tables.setdefault(table, TableChanges())
+
+    @property
+    def total(self) -> int:
+        return sum(changes.total for changes in self.tables.values())
+
+
+# Parents first; citations last, so that the citations of deleted positions and status
+# changes go with them.
+ORDER = [t for t in metadata.sorted_tables if t.name != "citation"] + [metadata.tables["citation"]]
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), KEYS_A_QUERY):
+        yield items[start : start + KEYS_A_QUERY]
+
+
+class Writer:
+    """Brings the tables to the rows of the records given, batch after batch."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.changes = Changes()
+
+    def write(self, rows: Rows) -> None:
+        deleted_subjects: set[tuple[Any, ...]] = set()
+        for table in ORDER:
+            wanted = rows.tables.get(table.name, [])
+            owners = set(rows.owners.get(table.name, ()))
+            if table.name == "citation":
+                owners |= deleted_subjects
+            if not wanted and not owners:
+                continue
+            deleted = self._sync(table, wanted, owners)
+            if table.name in CITED:
+                deleted_subjects |= {(CITED[table.name], key[0]) for key in deleted}
+
+    def _existing(self, table: Table, wanted: list[Row], owners: set[tuple[Any, ...]]) -> list[Row]:
+        """The stored rows the batch could change: those of its keys, or of its owners."""
+        owner_columns = OWNER_COLUMNS.get(table.name)
+        columns = owner_columns or tuple(c.name for c in table.primary_key.columns)
+        if owner_columns:
+            keys = sorted(owners)
+        else:
+            keys = sorted({tuple(row[c] for c in columns) for row in wanted})
+        found: list[Row] = []
+        for chunk in _chunks(keys):
+            if len(columns) == 1:
+                condition = table.c[columns[0]].in_([key[0] for key in chunk])
+            else:
+                condition = tuple_(*(table.c[c] for c in columns)).in_(chunk)
+            found += [
+                dict(row)
+                for row in self.connection.execute(select(table).where(condition)).mappings()
+            ]
+        return found
+
+    def _sync(
+        self, table: Table, wanted: list[Row], owners: set[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        """Inserts, updates and deletes what differs; returns the keys of the deleted rows."""
+        keys = tuple(column.name for column in table.primary_key.columns)
+        columns = [column.name for column in table.columns]
+        owner_columns = OWNER_COLUMNS.get(table.name)
+        wanted_by_key = {
+            tuple(row[k] for k in keys): {c: row.get(c) for c in columns} for row in wanted
+        }
+        changes = self.changes.of(table.name)
+
+        def record_of(row: Row) -> tuple[Any, ...]:
+            return tuple(row[c] for c in (owner_columns or keys))
+
+        to_update: list[Row] = []
+        to_delete: list[tuple[Any, ...]] = []
+        for existing in self._existing(table, wanted, owners):
+            key = tuple(existing[k] for k in keys)
+            row = wanted_by_key.pop(key, None)
+            if row is None:
+                if owner_columns:  # a child row its owner no longer has
+                    to_delete.append(key)
+                    changes.touch([record_of(existing)])
+            elif any(existing[c] != row[c] for c in columns):
+                to_update.append(row)
+        to_insert = list(wanted_by_key.values())
+        changes.touch(record_of(row) for row in to_insert + to_update)
+
+        key_match = and_(*(table.c[k] == bindparam(f"k_{k}") for k in keys))
+        if to_delete:
+            self.connection.execute(
+                delete(table).where(key_match),
+                [
+                    {f"k_{k}": value for k, value in zip(keys, key, strict=True)}
+                    for key in to_delete
+                ],
+            )
+        if to_insert:
+            self.connection.execute(insert(table), to_insert)
+        if to_update:
+            values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns if c not in keys}
+            self.connection.execute(
+                update(table).where(key_match).values(values),
+                [
+                    {**{f"k_{k}": row[k] for k in keys}, **{f"v_{c}": row[c] for c in values}}
+                    for row in to_update
+                ],
+            )
+        changes.inserted += len(to_insert)
+        changes.updated += len(to_update)
+        changes.deleted += len(to_delete)
+        return to_delete
