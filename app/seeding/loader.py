@@ -35,6 +35,9 @@ BATCH = 2000
 SEED_LOCK_KEY = 0x656E74656E7465  # "entente"
 # How long a load waits for another to finish (SQLite's busy timeout of the load).
 WAIT_FOR_LOAD_MS = 24 * 3600 * 1000
+# SQLite's page cache while a load writes (KiB): the indexes of a large knowledge base, which
+# every insert walks, stay in memory instead of being read again page by page.
+LOAD_CACHE_KIB = 1024 * 1024
 
 
 def _validated(raw: parse.RawRecord) -> tuple[BaseModel | None, list[SeedError]]:
@@ -138,12 +141,15 @@ def _writing(connection: Connection) -> Iterator[None]:
         return
     driver: Any = connection.connection.driver_connection  # outside any transaction
     (busy_timeout,) = driver.execute("PRAGMA busy_timeout").fetchone()
+    (cache_size,) = driver.execute("PRAGMA cache_size").fetchone()
     driver.execute(f"PRAGMA busy_timeout = {WAIT_FOR_LOAD_MS}")
+    driver.execute(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
     try:
         with connection.execution_options(sqlite_begin="IMMEDIATE").begin():
             yield
     finally:
         driver.execute(f"PRAGMA busy_timeout = {int(busy_timeout)}")
+        driver.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
 @contextmanager
