@@ -1,6 +1,8 @@
 """The FastAPI application."""
 
-from fastapi import FastAPI
+from collections.abc import Sequence
+
+from fastapi import FastAPI, params
 
 from app.api import include_api
 from app.docs import install_docs
@@ -42,8 +44,11 @@ TAGS = [
 ]
 
 
-def create_app() -> FastAPI:
+def create_app(*, dependencies: Sequence[params.Depends] = ()) -> FastAPI:
+    """The application; `dependencies` run before every operation's own (authentication,
+    say), as FastAPI's app-level dependencies."""
     app = FastAPI(
+        dependencies=list(dependencies),
         title="Entente",
         version="0.1.0",
         summary="A knowledge base of diplomatic relations; every fact cites its source.",
@@ -55,9 +60,8 @@ def create_app() -> FastAPI:
         # has its own metrics (/metrics) and request logs (app/observability.py).
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
-    # FastAPI tries the app's routes in their order on every request, a few µs each: the API
-    # first (its busiest routers first, see `app.api`), then what is asked rarely, the
-    # metrics, the docs and the probes (measured in docs/BENCHMARKS.md).
+    # FastAPI tries the app's routes in their order on every request: the API first (its
+    # busiest routers first, see `app.api`), then the metrics, the docs and the probes.
     include_api(app)
     install_observability(app)
     app.add_middleware(BodyETagMiddleware)

@@ -35,8 +35,7 @@ from app.facets import Facet, FacetCount
 from app.pagination import Keyset, Slice
 from app.people.models import Person
 from app.queries import iso_partial_date
-from app.relations.schemas import TimelineItem, TimelineQuery, TimelineType
-from app.relations.service import (
+from app.relations.pairs import (
     A,
     B,
     Pair,
@@ -54,6 +53,7 @@ from app.relations.service import (
     statement,
     status_dated,
 )
+from app.relations.schemas import TimelineItem, TimelineQuery, TimelineType
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
 from app.values import PartialDate, Precision

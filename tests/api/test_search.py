@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.search import service
+from app.search import query
 
 TALKS = "2019-08-19-putin-macron-talks-bregancon"
 
@@ -144,7 +144,7 @@ def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
     """Both ways of ordering: ranked by relevance (few matches), or walked newest first
     within each tier (many matches; forced here by a tiny bound)."""
     if request.param == "walked":
-        monkeypatch.setattr(service, "RANKED_AT_MOST", 2)
+        monkeypatch.setattr(query, "RANKED_AT_MOST", 2)
     return str(request.param)
 
 
@@ -234,10 +234,10 @@ def test_the_postgres_sql_compiles_when_search_is_imported_first():
     """The tsvector expression is built at import: in a fresh process that imports search
     before any PostgreSQL engine exists, it must still compile for PostgreSQL."""
     code = (
-        "from app.search import service\n"
+        "from app.search import postgres\n"
         "from app.search.schemas import SearchQuery\n"
         "from sqlalchemy.dialects import postgresql\n"
-        "statement = service._postgres_hits(SearchQuery(q='Libya'))\n"
+        "statement = postgres.hits(SearchQuery(q='Libya'))\n"
         "print(statement.compile(dialect=postgresql.dialect()))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
