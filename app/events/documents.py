@@ -8,10 +8,10 @@ the documents of the events it touches and of those that show what it renamed
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, bindparam, case, delete, insert, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, delete, insert, select
 
 from app.events.models import (
     Event,
@@ -45,59 +45,71 @@ CHUNK = 2000
 
 IDS: Any = bindparam("ids", expanding=True)
 parent = event.alias("parent")
-_EVENTS = (
-    select(
-        event,
-        place.c.name.label("place_name"),
-        parent.c.kind.label("parent_kind"),
-        parent.c.title.label("parent_title"),
-        parent.c.start_first.label("parent_start_first"),
-        parent.c.start_last.label("parent_start_last"),
-        parent.c.start_precision.label("parent_start_precision"),
-    )
-    .outerjoin(place, place.c.id == event.c.place_id)
-    .outerjoin(parent, parent.c.id == event.c.parent_id)
-    .where(event.c.id.in_(IDS))
-    .order_by(event.c.id)
-)
-# The linked records of the events `ids`, each event's in the order its document lists them.
-_COUNTRIES = (
-    select(event_country.c.event_id, event_country.c.country)
-    .where(event_country.c.event_id.in_(IDS))
-    .order_by(event_country.c.country)
-)
-_PARTICIPANTS = (
-    select(event_participant.c.event_id, person.c.id, person.c.name, event_participant.c.role)
-    .join(person, person.c.id == event_participant.c.person_id)
-    .where(event_participant.c.event_id.in_(IDS))
-    .order_by(
-        case({Role.HOST.value: 0, Role.GUEST.value: 1}, value=event_participant.c.role, else_=2),
-        person.c.name,
-        person.c.id,
-    )
-)
-_TOPICS = (
-    select(event_topic.c.event_id, topic.c.id, topic.c.name)
-    .join(topic, topic.c.id == event_topic.c.topic_id)
-    .where(event_topic.c.event_id.in_(IDS))
-    .order_by(topic.c.name, topic.c.id)
-)
-_ORGANIZATIONS = (
-    select(event_organization.c.event_id, organization.c.id, organization.c.name)
-    .join(organization, organization.c.id == event_organization.c.organization_id)
-    .where(event_organization.c.event_id.in_(IDS))
-    .order_by(organization.c.name, organization.c.id)
-)
-_CITATIONS = (
-    select(citation.c.subject_id, citation.c.source_id, citation.c.excerpt)
-    .where(citation.c.subject_type == SubjectType.EVENT.value, citation.c.subject_id.in_(IDS))
-    .order_by(citation.c.ordinal)
-)
+ROLE_ORDER = {Role.HOST.value: 0, Role.GUEST.value: 1}  # then every other role
 
 
-def _by_event(connection: Connection, statement: Any, ids: list[str]) -> dict[str, list[Any]]:
+class Statements(NamedTuple):
+    """The statements that read what the documents of some events show, each ordered by the
+    event id (an index, walked in order); what a document lists in another order is sorted
+    per event, a few rows each."""
+
+    events: Select[Any]
+    countries: Select[Any]
+    participants: Select[Any]
+    topics: Select[Any]
+    organizations: Select[Any]
+    citations: Select[Any]
+
+
+def _statements(chosen: Callable[[ColumnElement[str]], ColumnElement[bool]]) -> Statements:
+    """The statements for the events whose id `chosen` keeps."""
+    return Statements(
+        events=select(
+            event,
+            place.c.name.label("place_name"),
+            parent.c.kind.label("parent_kind"),
+            parent.c.title.label("parent_title"),
+            parent.c.start_first.label("parent_start_first"),
+            parent.c.start_last.label("parent_start_last"),
+            parent.c.start_precision.label("parent_start_precision"),
+        )
+        .outerjoin(place, place.c.id == event.c.place_id)
+        .outerjoin(parent, parent.c.id == event.c.parent_id)
+        .where(chosen(event.c.id))
+        .order_by(event.c.id),
+        countries=select(event_country.c.event_id, event_country.c.country)
+        .where(chosen(event_country.c.event_id))
+        .order_by(event_country.c.event_id, event_country.c.country),
+        participants=select(
+            event_participant.c.event_id, person.c.id, person.c.name, event_participant.c.role
+        )
+        .join(person, person.c.id == event_participant.c.person_id)
+        .where(chosen(event_participant.c.event_id))
+        .order_by(event_participant.c.event_id),
+        topics=select(event_topic.c.event_id, topic.c.id, topic.c.name)
+        .join(topic, topic.c.id == event_topic.c.topic_id)
+        .where(chosen(event_topic.c.event_id))
+        .order_by(event_topic.c.event_id),
+        organizations=select(event_organization.c.event_id, organization.c.id, organization.c.name)
+        .join(organization, organization.c.id == event_organization.c.organization_id)
+        .where(chosen(event_organization.c.event_id))
+        .order_by(event_organization.c.event_id),
+        citations=select(citation.c.subject_id, citation.c.source_id, citation.c.excerpt)
+        .where(citation.c.subject_type == SubjectType.EVENT.value, chosen(citation.c.subject_id))
+        .order_by(citation.c.subject_id, citation.c.ordinal),
+    )
+
+
+# The events of a list of ids (a change touched them), or of a range of ids (a rebuild).
+BY_IDS = _statements(lambda column: column.in_(IDS))
+BY_RANGE = _statements(lambda column: column.between(bindparam("low"), bindparam("high")))
+
+
+def _by_event(
+    connection: Connection, statement: Any, params: dict[str, Any]
+) -> dict[str, list[Any]]:
     grouped: dict[str, list[Any]] = defaultdict(list)
-    for row in connection.execute(statement, {"ids": ids}):
+    for row in connection.execute(statement, params):
         grouped[row[0]].append(row)
     return grouped
 
@@ -106,15 +118,22 @@ def _date(first: Any, last: Any, precision: str | None) -> PartialDate | None:
     return PartialDate.from_columns(first, last, precision)
 
 
-def build_events(connection: Connection, ids: list[str]) -> list[EventPublic]:
-    """The events `ids` (those that exist) as `EventPublic`, in id order."""
-    countries = _by_event(connection, _COUNTRIES, ids)
-    participants = _by_event(connection, _PARTICIPANTS, ids)
-    topics = _by_event(connection, _TOPICS, ids)
-    organizations = _by_event(connection, _ORGANIZATIONS, ids)
-    citations = _by_event(connection, _CITATIONS, ids)
+def _named(rows: list[Any]) -> list[dict[str, str]]:
+    """`{id, name}` of linked records, by name then id."""
+    return [{"id": r[1], "name": r[2]} for r in sorted(rows, key=lambda r: (r[2], r[1]))]
+
+
+def build_events(
+    connection: Connection, statements: Statements, params: dict[str, Any]
+) -> list[EventPublic]:
+    """The events the statements select with `params`, as `EventPublic`, in id order."""
+    countries = _by_event(connection, statements.countries, params)
+    participants = _by_event(connection, statements.participants, params)
+    topics = _by_event(connection, statements.topics, params)
+    organizations = _by_event(connection, statements.organizations, params)
+    citations = _by_event(connection, statements.citations, params)
     events = []
-    for row in connection.execute(_EVENTS, {"ids": ids}):
+    for row in connection.execute(statements.events, params):
         fields = {
             "id": row.id,
             "kind": row.kind,
@@ -127,10 +146,12 @@ def build_events(connection: Connection, ids: list[str]) -> list[EventPublic]:
             "place": {"id": row.place_id, "name": row.place_name} if row.place_id else None,
             "host_country": row.host_country,
             "countries": [r.country for r in countries[row.id]],
-            "organizations": [{"id": r.id, "name": r.name} for r in organizations[row.id]],
+            "organizations": _named(organizations[row.id]),
             "participants": [
                 {"person": {"id": r.id, "name": r.name}, "role": r.role}
-                for r in participants[row.id]
+                for r in sorted(
+                    participants[row.id], key=lambda r: (ROLE_ORDER.get(r.role, 2), r.name, r.id)
+                )
             ],
             "duration": {
                 "value": row.duration_value,
@@ -152,7 +173,7 @@ def build_events(connection: Connection, ids: list[str]) -> list[EventPublic]:
             }
             if row.parent_id
             else None,
-            "topics": [{"id": r.id, "name": r.name} for r in topics[row.id]],
+            "topics": _named(topics[row.id]),
             "notes": row.notes,
             "citations": [{"source": r.source_id, "excerpt": r.excerpt} for r in citations[row.id]],
         }
@@ -166,10 +187,10 @@ def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
         yield ordered[start : start + CHUNK]
 
 
-def _insert(connection: Connection, ids: list[str]) -> int:
+def _insert(connection: Connection, statements: Statements, params: dict[str, Any]) -> int:
     rows = [
         {"event_id": public.id, "body": public.model_dump_json()}
-        for public in build_events(connection, ids)
+        for public in build_events(connection, statements, params)
     ]
     if rows:
         connection.execute(insert(document), rows)
@@ -181,7 +202,7 @@ def write(connection: Connection, ids: Iterable[str]) -> int:
     written = 0
     for chunk in _chunks(ids):
         connection.execute(delete(document).where(document.c.event_id.in_(chunk)))
-        written += _insert(connection, chunk)
+        written += _insert(connection, BY_IDS, {"ids": chunk})
     return written
 
 
@@ -197,7 +218,7 @@ def rebuild(connection: Connection) -> int:
         )
         if not chunk:
             return written
-        written += _insert(connection, chunk)
+        written += _insert(connection, BY_RANGE, {"low": chunk[0], "high": chunk[-1]})
         last = chunk[-1]
 
 

@@ -173,6 +173,8 @@ class EventCreate(BaseModel):
     def _consistent(self) -> "EventCreate":
         if self.end is not None and self.end.last < self.start.first:
             raise ValueError("`end` is before `start`")
+        if len(set(self.countries)) != len(self.countries):
+            raise ValueError("a country is listed twice in `countries`")
         if self.host_country is not None and self.host_country not in self.countries:
             raise ValueError("`host_country` must be one of `countries`")
         people = [participant.person for participant in self.participants]

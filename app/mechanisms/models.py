@@ -106,3 +106,9 @@ class MechanismCreate(BaseModel):
         min_length=1, description="Oldest first; the last entry is the current status."
     )
     citations: Citations
+
+    @model_validator(mode="after")
+    def _distinct_countries(self) -> "MechanismCreate":
+        if len(set(self.countries)) != len(self.countries):
+            raise ValueError("a country is listed twice in `countries`")
+        return self

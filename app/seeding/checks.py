@@ -6,7 +6,6 @@ later in the load, or already stored: it is checked once every record has been r
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -38,48 +37,18 @@ def _may_hold_models(annotation: Any) -> bool:
 
 
 @cache
-def _model_fields(model_type: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of `model_type` that can hold models: `walk` looks only at those."""
-    return tuple(
-        name for name, info in model_type.model_fields.items() if _may_hold_models(info.annotation)
-    )
-
-
-@cache
-def _ref_fields(model_type: type[BaseModel]) -> tuple[tuple[str, str], ...]:
-    """`(field, kind)` of the fields of `model_type` marked with `Ref(kind)`, in order."""
-    found = []
+def _shape(model_type: type[BaseModel]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """What a check visits in a model of this type: its fields marked `Ref(kind)`, as
+    `(field, kind)`, and its fields that can hold models (every other field is a plain value)."""
+    refs = []
     for name, info in model_type.model_fields.items():
         ref = next((meta for meta in info.metadata if isinstance(meta, Ref)), None)
         if ref is not None:
-            found.append((name, ref.kind))
-    return tuple(found)
-
-
-def walk(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, BaseModel]]:
-    """Every pydantic model inside `model` (itself included), with its path."""
-    yield loc, model
-    for name in _model_fields(type(model)):
-        value = getattr(model, name)
-        if isinstance(value, BaseModel):
-            yield from walk(value, (*loc, name))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    yield from walk(item, (*loc, name, index))
-
-
-def references(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, str, str]]:
-    """`(path, kind, id)` for every field of `model` marked with `Ref(kind)`."""
-    for name, kind in _ref_fields(type(model)):
-        value = getattr(model, name)
-        if value is None:
-            continue
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                yield (*loc, name, index), kind, item
-        else:
-            yield (*loc, name), kind, value
+            refs.append((name, ref.kind))
+    nested = tuple(
+        name for name, info in model_type.model_fields.items() if _may_hold_models(info.annotation)
+    )
+    return tuple(refs), nested
 
 
 def read_source_text(folder: Path, record: SourceCreate) -> tuple[str | None, str | None]:
@@ -143,30 +112,47 @@ class Checker:
             where = f"{first[0]}:{first[1]}"
             message = f"duplicate {key[0]} id '{key[1]}' (first defined at {where})"
             errors.append(raw.error((*raw.loc, "id"), message))
-        for loc, part in walk(model, raw.loc):
-            errors += self._references(raw, loc, part)
-            if isinstance(part, CitationCreate):
-                source_id = part.source or raw.default_source
-                if source_id is None:
-                    message = "no source: name one, or set `default_source` in the bundle"
-                    errors.append(raw.error((*loc, "source"), message))
-                elif self._text(source_id) is None:
-                    self.waiting.append(_Waiting(raw, loc, "source", source_id, part.excerpt))
-                else:
-                    errors += self._excerpt(raw, loc, source_id, part.excerpt)
+        self._visit(raw, raw.loc, model, errors)
         return errors
 
-    def _references(self, raw: RawRecord, loc: Loc, model: BaseModel) -> list[SeedError]:
-        errors = []
-        seen: set[tuple[Loc, str]] = set()
-        for ref_loc, kind, ref_id in references(model, loc):
-            field_loc = ref_loc[:-1] if isinstance(ref_loc[-1], int) else ref_loc
-            if (field_loc, ref_id) in seen:
-                errors.append(raw.error(ref_loc, f"{kind} '{ref_id}' is listed twice"))
-            seen.add((field_loc, ref_id))
-            if kind != "source" and (kind, ref_id) not in self.defined:
-                self.waiting.append(_Waiting(raw, ref_loc, kind, ref_id))
-        return errors
+    def _visit(self, raw: RawRecord, loc: Loc, model: BaseModel, errors: list[SeedError]) -> None:
+        """Checks the references and citations of `model` and of the models inside it."""
+        refs, nested = _shape(type(model))
+        for name, kind in refs:
+            value = getattr(model, name)
+            if isinstance(value, list):
+                seen: set[str] = set()
+                for index, item in enumerate(value):
+                    if item in seen:
+                        message = f"{kind} '{item}' is listed twice"
+                        errors.append(raw.error((*loc, name, index), message))
+                    seen.add(item)
+                    self._reference(raw, (*loc, name, index), kind, item)
+            elif value is not None:
+                self._reference(raw, (*loc, name), kind, value)
+        if isinstance(model, CitationCreate):
+            source_id = model.source or raw.default_source
+            if source_id is None:
+                message = "no source: name one, or set `default_source` in the bundle"
+                errors.append(raw.error((*loc, "source"), message))
+            elif self._text(source_id) is None:
+                self.waiting.append(_Waiting(raw, loc, "source", source_id, model.excerpt))
+            else:
+                errors += self._excerpt(raw, loc, source_id, model.excerpt)
+        for name in nested:
+            value = getattr(model, name)
+            if isinstance(value, BaseModel):
+                self._visit(raw, (*loc, name), value, errors)
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, BaseModel):
+                        self._visit(raw, (*loc, name, index), item, errors)
+
+    def _reference(self, raw: RawRecord, loc: Loc, kind: str, ref_id: str) -> None:
+        """A reference to a record not defined yet waits for every record (`finish`); a
+        cited source is checked with its citation."""
+        if kind != "source" and (kind, ref_id) not in self.defined:
+            self.waiting.append(_Waiting(raw, loc, kind, ref_id))
 
     def _excerpt(self, raw: RawRecord, loc: Loc, source_id: str, excerpt: str) -> list[SeedError]:
         known = self._found.get((source_id, excerpt))

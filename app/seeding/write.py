@@ -99,20 +99,25 @@ class Writer:
             if table.name in CITED:
                 deleted_subjects |= {(CITED[table.name], key[0]) for key in deleted}
 
+    @staticmethod
+    def _records(table: Table, rows: list[Row]) -> list[tuple[Any, ...]]:
+        """The records the rows belong to: a child row's owner, else the row's key."""
+        columns = OWNER_COLUMNS.get(table.name) or [c.name for c in table.primary_key.columns]
+        return [tuple(row[c] for c in columns) for row in rows]
+
     def _insert(self, table: Table, rows: list[Row]) -> None:
         """Inserts `rows` through the driver in one call, each value as SQLAlchemy would bind
         it (its column type's bind processor): SQLAlchemy's own executemany spends more per
         row than SQLite does (docs/BENCHMARKS.md). PostgreSQL copies them in (COPY)."""
         dialect = self.connection.dialect
-        columns = list(table.columns)
+        names = [column.name for column in table.columns]
         processors = [
-            column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns
+            column.type.dialect_impl(dialect).bind_processor(dialect) for column in table.columns
         ]
-        names = [column.name for column in columns]
         values = [
             tuple(
-                row[name] if process is None or row[name] is None else process(row[name])
-                for name, process in zip(names, processors, strict=True)
+                value if value is None or process is None else process(value)
+                for value, process in zip(map(row.get, names), processors)  # noqa: B905
             )
             for row in rows
         ]
@@ -156,13 +161,21 @@ class Writer:
         self, table: Table, wanted: list[Row], owners: set[tuple[Any, ...]]
     ) -> list[tuple[Any, ...]]:
         """Inserts, updates and deletes what differs; returns the keys of the deleted rows."""
+        changes = self.changes.of(table.name)
+        if table.name in self.empty:
+            # Nothing stored to compare with: every row is new (their keys are unique: a
+            # record is loaded once, and its child rows are keyed by what it lists once).
+            self._insert(table, wanted)
+            changes.inserted += len(wanted)
+            if changes.touched is not None:
+                changes.touch(self._records(table, wanted))
+            return []
         keys = tuple(column.name for column in table.primary_key.columns)
         columns = [column.name for column in table.columns]
         owner_columns = OWNER_COLUMNS.get(table.name)
         wanted_by_key = {
             tuple(row[k] for k in keys): {c: row.get(c) for c in columns} for row in wanted
         }
-        changes = self.changes.of(table.name)
 
         def record_of(row: Row) -> tuple[Any, ...]:
             return tuple(row[c] for c in (owner_columns or keys))

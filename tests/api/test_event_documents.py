@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
 
-from app.events.documents import build_events
+from app.events.documents import BY_IDS, build_events
 from app.events.schemas import EventQuery
 from app.events.service import EVENTS, event
 from app.seeding.loader import seed
@@ -26,7 +26,8 @@ def built(engine: Engine) -> dict[str, dict]:
     """Every event as `EventPublic` builds it from the tables now."""
     with engine.connect() as connection:
         ids = list(connection.execute(select(event.c.id)).scalars())
-        return {e.id: e.model_dump(mode="json") for e in build_events(connection, ids)}
+        built = build_events(connection, BY_IDS, {"ids": ids})
+        return {e.id: e.model_dump(mode="json") for e in built}
 
 
 def test_every_document_is_the_event_as_the_model_builds_it(seeded_engine: Engine):
