@@ -193,6 +193,7 @@ def seed(
         if load.errors:
             raise SeedFailed(sorted(load.errors, key=lambda e: (e.file, e.line or 0)))
         writer.write(country_rows(connection, load.countries))
+        writer.finish()
         phase.done("records read, checked and written")
         written = refresh_derived(connection, writer.changes, on_done=phase.done)
         if writer.changes.total or written:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, select, tuple_, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, select, text, tuple_, update
 
 from app.models import metadata
 from app.seeding.rows import OWNER_COLUMNS, Row, Rows
@@ -62,9 +62,15 @@ class Changes:
         return sum(changes.total for changes in self.tables.values())
 
 
-# Parents first; citations last, so that the citations of deleted positions and status
-# changes go with them.
-ORDER = [t for t in metadata.sorted_tables if t.name != "citation"] + [metadata.tables["citation"]]
+# The tables of the records, parents first; citations last, so that the citations of
+# deleted positions and status changes go with them. (Not what derives from the records:
+# the event documents, the search index, the revision.)
+DERIVED = {"event_document", "search_document", "kb_revision"}
+ORDER = [
+    table
+    for table in metadata.sorted_tables
+    if table.name not in DERIVED and table.name != "citation"
+] + [metadata.tables["citation"]]
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
@@ -73,7 +79,8 @@ def _chunks(items: list[Any]) -> Iterator[list[Any]]:
 
 
 class Writer:
-    """Brings the tables to the rows of the records given, batch after batch."""
+    """Brings the tables to the rows of the records given, batch after batch; `finish` once
+    every batch is written."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -85,6 +92,24 @@ class Writer:
             for table in ORDER
             if connection.execute(select(table).limit(1)).first() is None
         }
+        # Nor does the load need its secondary indexes meanwhile: each is built once at the
+        # end (a sort) instead of taking its rows one by one (docs/BENCHMARKS.md). In the
+        # load's transaction: a failed load keeps them.
+        self._set_aside = [
+            index for table in ORDER if table.name in self.empty for index in table.indexes
+        ]
+        for index in self._set_aside:
+            index.drop(connection)
+
+    def finish(self) -> None:
+        """Builds the indexes set aside while an empty table was written."""
+        if self._set_aside and self.connection.dialect.name == "postgresql":
+            # Every record is written: their foreign keys are checked now, which PostgreSQL
+            # requires of a table before it indexes it in the same transaction.
+            self.connection.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+        for index in self._set_aside:
+            index.create(self.connection)
+        self._set_aside = []
 
     def write(self, rows: Rows) -> None:
         deleted_subjects: set[tuple[Any, ...]] = set()

@@ -6,8 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, insert, text
 
+from app.migrations import include_name
 from app.models import metadata
 from app.search.schemas import SearchQuery
 from app.search.service import SEARCH
@@ -22,6 +25,10 @@ EXCERPTS = [
     "held talks with his Russian counterpart",
 ]
 PEOPLE = ["vladimir-putin", "emmanuel-macron", "dmitry-medvedev", "edouard-philippe"]
+INDEX_NAMES = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'index'",
+    "postgresql": "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'",
+}
 TOPICS = ["syria-crisis", "ukraine-crisis", "libya-crisis", "climate-change", "terrorism"]
 
 
@@ -114,3 +121,29 @@ def test_a_foreign_key_violation_cannot_be_committed(empty_engine: Engine):
     link = metadata.tables["event_topic"]
     with pytest.raises(Exception, match=r"(?i)foreign key"), empty_engine.begin() as connection:
         connection.execute(insert(link).values(event_id="nope", topic_id="nope"))
+
+
+def schema_drift(engine: Engine) -> list:
+    """What Alembic's autogenerate would change to bring the database to the models."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={"include_name": include_name, "compare_type": True},
+        )
+        return compare_metadata(context, metadata)
+
+
+def test_a_load_into_empty_tables_leaves_every_index_in_place(empty_engine: Engine, tmp_path: Path):
+    """A load into empty tables builds their secondary indexes once at the end; whether it
+    commits or fails, the database then holds exactly the indexes the models declare."""
+    bad = {"people": {"id": "x", "name": "X", "country": "ZZ", "citations": [EXCERPTS[0]]}}
+    with pytest.raises(SeedFailed):
+        seed(empty_engine, [SEED_BUNDLES, events_bundle(tmp_path, 50, last=bad)])
+    assert schema_drift(empty_engine) == []
+
+    seed(empty_engine, [SEED_BUNDLES, events_bundle(tmp_path, 50)])
+
+    assert schema_drift(empty_engine) == []
+    with empty_engine.connect() as connection:
+        names = set(connection.execute(text(INDEX_NAMES[connection.dialect.name])).scalars())
+    assert "ix_event_country_country_start_first_event_id" in names
