@@ -8,6 +8,7 @@ holds a connection, a thread or the database for long.
 
 import asyncio
 import contextvars
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import create_engine
 
 from app.config import Settings, get_settings
@@ -108,12 +110,16 @@ def statement_budget(connection: Connection, seconds: float) -> Iterator[None]:
 @dataclass
 class Database:
     """The knowledge base as the API reads it: an engine, and threads that run the work of
-    requests on its connections so that the event loop never waits for the database."""
+    requests on its connections so that the event loop never waits for the database. Each
+    thread keeps a connection of its own: a request takes none from the pool."""
 
     engine: Engine
     threads: int = 1
     budget_seconds: float = 5.0
     _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
+    _kept: list[Connection] = field(default_factory=list, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @cached_property
     def dialect(self) -> str:
@@ -124,14 +130,26 @@ class Database:
             self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="entente-db")
         return self._pool
 
+    def _connection(self) -> Connection:
+        """This thread's connection, made on its first call (and again after a failure)."""
+        connection: Connection | None = getattr(self._local, "connection", None)
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self._local.connection = self.engine.connect()
+            with self._lock:
+                self._kept.append(connection)
+        return connection
+
     def call(self, work: Callable[[Connection], T]) -> T:
         """`work(connection)` in one read transaction, each statement within the budget."""
-        with (
-            self.engine.connect() as connection,
-            statement_budget(connection, self.budget_seconds),
-            connection.begin(),
-        ):
-            return work(connection)
+        connection = self._connection()
+        try:
+            with statement_budget(connection, self.budget_seconds), connection.begin():
+                return work(connection)
+        except DBAPIError:
+            # The connection may be unusable now (a server gone): the next call makes another.
+            self._local.connection = None
+            connection.close()
+            raise
 
     async def run(self, work: Callable[[Connection], T]) -> T:
         """`call(work)` in a database thread; the request's context (its id, for the logs)
@@ -143,8 +161,12 @@ class Database:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        with self._lock:
+            for connection in self._kept:
+                connection.close()
+            self._kept.clear()
         self.engine.dispose()
 
 

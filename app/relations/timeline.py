@@ -81,15 +81,15 @@ COLUMNS = (
 )
 
 
-def _both(link: Any, id_column: ColumnElement[Any], link_id: str) -> list[ColumnElement[bool]]:
-    """Conditions that the record of `id_column` has link rows of both countries."""
+def _pair_of(link: Any, link_id: str) -> tuple[Any, ColumnElement[Any]]:
+    """The rows of a `<thing>_country` link table naming a record with both countries (the
+    first country's rows, an index of the table, joined to the second's), and their
+    record's id."""
     one, other = link.alias("one"), link.alias("other")
-    return [
-        select(one.c[link_id]).where(one.c[link_id] == id_column, one.c.country == A).exists(),
-        select(other.c[link_id])
-        .where(other.c[link_id] == id_column, other.c.country == B)
-        .exists(),
-    ]
+    rows = one.join(
+        other, and_(other.c[link_id] == one.c[link_id], one.c.country == A, other.c.country == B)
+    )
+    return rows, one.c[link_id]
 
 
 def _branch(type_: TimelineType) -> tuple[Select[Any], list[ColumnElement[Any]]]:
@@ -117,7 +117,14 @@ def _branch(type_: TimelineType) -> tuple[Select[Any], list[ColumnElement[Any]]]
         )
         return branch, [one.c.start_first, span_last, one.c.event_id]
     if type_ is TimelineType.STATEMENT:
-        one, other = event_country.alias("one"), event_country.alias("other")
+        # Walked in date order (an index of the statements), each checked for an event of
+        # both countries: the pair's statements are a share of all, found as the page needs.
+        held_at = [
+            select(link.c.event_id)
+            .where(link.c.event_id == statement.c.event_id, link.c.country == code)
+            .exists()
+            for link, code in ((event_country.alias("one"), A), (event_country.alias("other"), B))
+        ]
         branch = (
             select(
                 literal(type_.value),
@@ -132,11 +139,11 @@ def _branch(type_: TimelineType) -> tuple[Select[Any], list[ColumnElement[Any]]]
                 person.c.name + ": " + statement.c.text,
             )
             .join(person, person.c.id == statement.c.speaker_id)
-            .join(one, and_(one.c.event_id == statement.c.event_id, one.c.country == A))
-            .join(other, and_(other.c.event_id == statement.c.event_id, other.c.country == B))
+            .where(*held_at)
         )
         return branch, [statement.c.date_first, statement.c.date_last, statement.c.id]
     if type_ is TimelineType.MECHANISM_STATUS:
+        mechanisms, mechanism_id = _pair_of(mechanism_country, "mechanism_id")
         branch = (
             select(
                 literal(type_.value),
@@ -152,12 +159,11 @@ def _branch(type_: TimelineType) -> tuple[Select[Any], list[ColumnElement[Any]]]
                 mechanism_status.c.date_first.is_(None),
                 mechanism.c.name + ": " + mechanism_status.c.status,
             )
-            .join(mechanism, mechanism.c.id == mechanism_status.c.mechanism_id)
+            .select_from(mechanisms)
+            .join(mechanism, mechanism.c.id == mechanism_id)
+            .join(mechanism_status, mechanism_status.c.mechanism_id == mechanism.c.id)
             # An undated entry with no reporting date has no place on a timeline.
-            .where(
-                status_dated("first").is_not(None),
-                *_both(mechanism_country, mechanism.c.id, "mechanism_id"),
-            )
+            .where(status_dated("first").is_not(None))
         )
         return branch, [status_dated("first"), status_dated("last"), mechanism_status.c.id]
     if type_ is TimelineType.FIGURE:
@@ -192,19 +198,24 @@ def _branch(type_: TimelineType) -> tuple[Select[Any], list[ColumnElement[Any]]]
             title,
         ).where(figures_of_pair())
         return branch, [figure.c.period_first, figure.c.period_last, figure.c.id]
+    assessments, assessment_id = _pair_of(assessment_country, "assessment_id")
     span_last = func.coalesce(assessment.c.period_end_last, assessment.c.period_last)
-    branch = select(
-        literal(type_.value),
-        assessment.c.id,
-        assessment.c.id,
-        assessment.c.period_first,
-        assessment.c.period_last,
-        assessment.c.period_precision,
-        span_last,
-        assessment.c.period_text,
-        false(),
-        assessment.c.stance + ": " + assessment.c.text,
-    ).where(*_both(assessment_country, assessment.c.id, "assessment_id"))
+    branch = (
+        select(
+            literal(type_.value),
+            assessment.c.id,
+            assessment.c.id,
+            assessment.c.period_first,
+            assessment.c.period_last,
+            assessment.c.period_precision,
+            span_last,
+            assessment.c.period_text,
+            false(),
+            assessment.c.stance + ": " + assessment.c.text,
+        )
+        .select_from(assessments)
+        .join(assessment, assessment.c.id == assessment_id)
+    )
     return branch, [assessment.c.period_first, span_last, assessment.c.id]
 
 
