@@ -132,7 +132,13 @@ def _writing(connection: Connection) -> Iterator[None]:
     """The load's transaction, which no other load runs beside: it takes the write lock
     (SQLite: BEGIN IMMEDIATE, waiting as long as another load runs; PostgreSQL: an advisory
     lock) before it reads what it will write, so two loads at once end as one after the
-    other would. No statement of a load has a time budget."""
+    other would. No statement of a load has a time budget.
+
+    Foreign keys are checked once, when every row is written (`Writer.finish`): SQLite's are
+    off meanwhile. Checked row by row, a reference to a row not written yet (a parent named
+    before its definition, the countries written last) makes SQLite look for the rows that
+    name every row it then inserts, through indexes that a large load builds only at the end.
+    """
     if connection.dialect.name == "postgresql":
         with connection.begin():
             connection.execute(text("SET LOCAL statement_timeout = 0"))
@@ -144,10 +150,12 @@ def _writing(connection: Connection) -> Iterator[None]:
     (cache_size,) = driver.execute("PRAGMA cache_size").fetchone()
     driver.execute(f"PRAGMA busy_timeout = {WAIT_FOR_LOAD_MS}")
     driver.execute(f"PRAGMA cache_size = -{LOAD_CACHE_KIB}")
+    driver.execute("PRAGMA foreign_keys = OFF")
     try:
         with connection.execution_options(sqlite_begin="IMMEDIATE").begin():
             yield
     finally:
+        driver.execute("PRAGMA foreign_keys = ON")
         driver.execute(f"PRAGMA busy_timeout = {int(busy_timeout)}")
         driver.execute(f"PRAGMA cache_size = {int(cache_size)}")
 

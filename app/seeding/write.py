@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, bindparam, delete, select, text, tuple_, update
+from sqlalchemy.exc import IntegrityError
 
 from app.models import metadata
 from app.seeding.rows import OWNER_COLUMNS, Row, Rows
@@ -102,11 +103,20 @@ class Writer:
             index.drop(connection)
 
     def finish(self) -> None:
-        """Builds the indexes set aside while an empty table was written."""
-        if self._set_aside and self.connection.dialect.name == "postgresql":
-            # Every record is written: their foreign keys are checked now, which PostgreSQL
-            # requires of a table before it indexes it in the same transaction.
+        """Checks every foreign key, now that every row is written, and builds the indexes
+        set aside while an empty table was written."""
+        if self.connection.dialect.name == "postgresql":
+            # PostgreSQL also requires it of a table before indexing it in this transaction.
             self.connection.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
+        else:
+            broken = self.connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+            if broken is not None:
+                table, rowid, parent, _ = broken
+                raise IntegrityError(
+                    "PRAGMA foreign_key_check",
+                    None,
+                    Exception(f"a row of {table} (rowid {rowid}) names a missing {parent}"),
+                )
         for index in self._set_aside:
             index.create(self.connection)
         self._set_aside = []
