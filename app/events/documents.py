@@ -48,6 +48,34 @@ parent = event.alias("parent")
 ROLE_ORDER = {Role.HOST.value: 0, Role.GUEST.value: 1}  # then every other role
 
 
+# The event's own columns a document shows, in the order `build_events` unpacks them (by
+# position: a SQLAlchemy row's attribute costs ten times an index, per field per event).
+EVENT_COLUMNS = (
+    "id",
+    "kind",
+    "status",
+    "title",
+    "start_first",
+    "start_last",
+    "start_precision",
+    "start_text",
+    "end_first",
+    "end_last",
+    "end_precision",
+    "end_text",
+    "place_id",
+    "host_country",
+    "duration_value",
+    "duration_unit",
+    "duration_qualifier",
+    "duration_text",
+    "format",
+    "outcomes",
+    "parent_id",
+    "notes",
+)
+
+
 class Statements(NamedTuple):
     """The statements that read what the documents of some events show, each ordered by the
     event id (an index, walked in order); what a document lists in another order is sorted
@@ -65,13 +93,13 @@ def _statements(chosen: Callable[[ColumnElement[str]], ColumnElement[bool]]) -> 
     """The statements for the events whose id `chosen` keeps."""
     return Statements(
         events=select(
-            event,
-            place.c.name.label("place_name"),
-            parent.c.kind.label("parent_kind"),
-            parent.c.title.label("parent_title"),
-            parent.c.start_first.label("parent_start_first"),
-            parent.c.start_last.label("parent_start_last"),
-            parent.c.start_precision.label("parent_start_precision"),
+            *(event.c[name] for name in EVENT_COLUMNS),
+            place.c.name,
+            parent.c.kind,
+            parent.c.title,
+            parent.c.start_first,
+            parent.c.start_last,
+            parent.c.start_precision,
         )
         .outerjoin(place, place.c.id == event.c.place_id)
         .outerjoin(parent, parent.c.id == event.c.parent_id)
@@ -119,8 +147,15 @@ def _date(first: Any, last: Any, precision: str | None) -> PartialDate | None:
 
 
 def _named(rows: list[Any]) -> list[dict[str, str]]:
-    """`{id, name}` of linked records, by name then id."""
-    return [{"id": r[1], "name": r[2]} for r in sorted(rows, key=lambda r: (r[2], r[1]))]
+    """`{id, name}` of linked records (rows of event id, id, name), by name then id."""
+    return [{"id": id_, "name": name} for _, id_, name in sorted(rows, key=lambda r: (r[2], r[1]))]
+
+
+def _participants(rows: list[Any]) -> list[dict[str, Any]]:
+    """Participants (rows of event id, person id, name, role): hosts, guests, the others,
+    each by name then id."""
+    ordered = sorted(rows, key=lambda r: (ROLE_ORDER.get(r[3], 2), r[2], r[1]))
+    return [{"person": {"id": id_, "name": name}, "role": role} for _, id_, name, role in ordered]
 
 
 def build_events(
@@ -134,48 +169,73 @@ def build_events(
     citations = _by_event(connection, statements.citations, params)
     events = []
     for row in connection.execute(statements.events, params):
+        (
+            id_,
+            kind,
+            status,
+            title,
+            start_first,
+            start_last,
+            start_precision,
+            start_text,
+            end_first,
+            end_last,
+            end_precision,
+            end_text,
+            place_id,
+            host_country,
+            duration_value,
+            duration_unit,
+            duration_qualifier,
+            duration_text,
+            format_,
+            outcomes,
+            parent_id,
+            notes,
+            place_name,
+            parent_kind,
+            parent_title,
+            parent_start_first,
+            parent_start_last,
+            parent_start_precision,
+        ) = row
         fields = {
-            "id": row.id,
-            "kind": row.kind,
-            "status": row.status,
-            "title": row.title,
-            "start": _date(row.start_first, row.start_last, row.start_precision),
-            "start_text": row.start_text,
-            "end": _date(row.end_first, row.end_last, row.end_precision),
-            "end_text": row.end_text,
-            "place": {"id": row.place_id, "name": row.place_name} if row.place_id else None,
-            "host_country": row.host_country,
-            "countries": [r.country for r in countries[row.id]],
-            "organizations": _named(organizations[row.id]),
-            "participants": [
-                {"person": {"id": r.id, "name": r.name}, "role": r.role}
-                for r in sorted(
-                    participants[row.id], key=lambda r: (ROLE_ORDER.get(r.role, 2), r.name, r.id)
-                )
-            ],
+            "id": id_,
+            "kind": kind,
+            "status": status,
+            "title": title,
+            "start": _date(start_first, start_last, start_precision),
+            "start_text": start_text,
+            "end": _date(end_first, end_last, end_precision),
+            "end_text": end_text,
+            "place": {"id": place_id, "name": place_name} if place_id else None,
+            "host_country": host_country,
+            "countries": [country for _, country in countries[id_]],
+            "organizations": _named(organizations[id_]),
+            "participants": _participants(participants[id_]),
             "duration": {
-                "value": row.duration_value,
-                "unit": row.duration_unit,
-                "qualifier": row.duration_qualifier,
-                "text": row.duration_text,
+                "value": duration_value,
+                "unit": duration_unit,
+                "qualifier": duration_qualifier,
+                "text": duration_text,
             }
-            if row.duration_value is not None
+            if duration_value is not None
             else None,
-            "format": row.format,
-            "outcomes": row.outcomes or None,
+            "format": format_,
+            "outcomes": outcomes or None,
             "parent": {
-                "id": row.parent_id,
-                "kind": row.parent_kind,
-                "title": row.parent_title,
-                "start": _date(
-                    row.parent_start_first, row.parent_start_last, row.parent_start_precision
-                ),
+                "id": parent_id,
+                "kind": parent_kind,
+                "title": parent_title,
+                "start": _date(parent_start_first, parent_start_last, parent_start_precision),
             }
-            if row.parent_id
+            if parent_id
             else None,
-            "topics": _named(topics[row.id]),
-            "notes": row.notes,
-            "citations": [{"source": r.source_id, "excerpt": r.excerpt} for r in citations[row.id]],
+            "topics": _named(topics[id_]),
+            "notes": notes,
+            "citations": [
+                {"source": source, "excerpt": excerpt} for _, source, excerpt in citations[id_]
+            ],
         }
         events.append(EventPublic.model_validate(fields))
     return events
