@@ -2,12 +2,15 @@
 # Build: docker build -t entente .    Run: docker run -p 8000:8000 -v entente-data:/data entente
 FROM python:3.11-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
-WORKDIR /srv/entente
+WORKDIR /src
 RUN python -m venv /opt/venv
 COPY pyproject.toml constraints.txt README.md ./
+# app/_migrations and app/_seed are links to migrations/ and seed/: the wheel takes what they
+# point at as package data (pyproject.toml), so the image needs nothing beside the venv.
 COPY app ./app
-# Editable, so that alembic.ini, migrations/ and seed/ beside app/ are found at run time.
-RUN /opt/venv/bin/pip install -c constraints.txt -e .
+COPY migrations ./migrations
+COPY seed ./seed
+RUN /opt/venv/bin/pip install -c constraints.txt .
 
 FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \
@@ -15,14 +18,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     ENTENTE_DATABASE_URL=sqlite:////data/entente.sqlite3 \
     ENTENTE_HOST=0.0.0.0 \
     ENTENTE_PORT=8000
-RUN useradd --system --uid 10001 --home-dir /srv/entente entente \
+RUN useradd --system --uid 10001 --home-dir /srv/entente --create-home entente \
     && mkdir /data && chown entente /data
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /srv/entente
-COPY --from=build /srv/entente ./
-COPY alembic.ini ./
-COPY migrations ./migrations
-COPY seed ./seed
 USER entente
 VOLUME ["/data"]
 EXPOSE 8000

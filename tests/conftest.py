@@ -25,7 +25,9 @@ SOURCE_ID = "improving-russia-france-relations"
 
 
 # Tests of one engine's own behaviour are not collected when testing the other.
-collect_ignore = ["test_sqlite.py"] if ENGINE == "postgres" else ["test_postgres.py"]
+SQLITE_ONLY = ["test_sqlite.py", "seeding/test_killed_loads.py"]
+POSTGRES_ONLY = ["test_postgres.py", "seeding/test_killed_loads_postgres.py"]
+collect_ignore = SQLITE_ONLY if ENGINE == "postgres" else POSTGRES_ONLY
 
 
 def pytest_report_header() -> str:
