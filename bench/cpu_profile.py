@@ -3,12 +3,13 @@
     ENTENTE_DATABASE_URL=sqlite:///bench/out/kb-10000.sqlite3 ENTENTE_LOG_LEVEL=WARNING \\
         .venv/bin/python bench/cpu_profile.py "/api/v1/events?country=RU&country=FR&limit=50"
 
-The app is called directly as ASGI (no HTTP, no wrk), so the figures are the application's
-own cost: `time.process_time` over all threads per request, and apart the CPU that database
-threads spent (`time.thread_time` inside `app.db`'s thread calls; 0 when the page is read
-on the event loop). `--profile` prints cProfile's top functions of the event loop's thread,
-`--threads` those of the database threads. Used for the Profile section of
-docs/BENCHMARKS.md.
+The app (`app.main.create_app()`) is called directly as ASGI (no HTTP, no wrk), on the
+database of the settings (`ENTENTE_DATABASE_URL`, which `app.deps.get_database` serves), so
+the figures are the application's own cost: `time.process_time` over all threads per
+request, and apart the CPU that database threads spent (`time.thread_time` inside
+`app.db.Database.call`, the work a request runs in a database thread). `--profile` prints
+cProfile's top functions of the event loop's thread, `--threads` those of the database
+threads. Used for the Profile section of docs/BENCHMARKS.md.
 """
 
 import argparse
@@ -20,7 +21,7 @@ import pstats
 import time
 from typing import Any
 
-import app.db as db
+from app.db import Database
 from app.main import create_app
 
 
@@ -41,21 +42,21 @@ def main() -> None:
 
     thread_cpu = [0.0, 0]
     thread_profile = cProfile.Profile()
-    in_connection = db._in_connection
+    database_call = Database.call
 
-    def timed(work: Any, *a: Any, **k: Any) -> Any:
+    def timed(self: Database, work: Any) -> Any:
         started = time.thread_time()
         if args.threads:
             thread_profile.enable()
         try:
-            return in_connection(work, *a, **k)
+            return database_call(self, work)
         finally:
             if args.threads:
                 thread_profile.disable()
             thread_cpu[0] += time.thread_time() - started
             thread_cpu[1] += 1
 
-    db._in_connection = timed
+    Database.call = timed  # type: ignore[method-assign]
     app = create_app()
     path, _, query = args.path.partition("?")
     scope = {
@@ -88,10 +89,13 @@ def main() -> None:
             raise SystemExit(f"{args.path}: answered {status}")
 
     async def run() -> None:
+        # The lifespan is not run (no startup, no shutdown): the app's database is opened
+        # on its first request by app.deps.default_database().
         for _ in range(50):
             await call()
         if args.calls is not None:
-            # As the server does after its startup (app/main.py): no collector pass over it.
+            # The objects of the startup and warm-up kept out of the collector's passes, so
+            # that the count is of the requests alone.
             gc.collect()
             gc.freeze()
             for _ in range(args.calls):

@@ -5,8 +5,11 @@
 
 For each knowledge-base size N it generates a SYNTHETIC knowledge base (bench/generate.py,
 cached in bench/out/kb-N/), loads it into a fresh SQLite file (bench/out/kb-N.sqlite3)
-with `entente migrate` and a timed `entente seed`, then serves it with Entente (one
-worker), Datasette (in its own venv, bench/.venv-datasette, made here when missing) on the
+with `entente migrate` and a timed `entente seed`, into another with the baseline's code
+(`--baseline`, an earlier commit exported into bench/out/baseline-<sha>/), and into a
+PostgreSQL database (`--postgres`), then serves it with Entente (one worker; then with
+`--workers N`), the baseline, Entente on PostgreSQL, Datasette (in its own venv,
+bench/.venv-datasette, made here when missing, served by bench/datasette_serve.py) on the
 same file, and the framework floor (bench/floor.py), and drives wrk at the same questions.
 It writes the results between the markers of docs/BENCHMARKS.md (a full run) or of
 bench/out/BENCHMARKS-quick.md (a quick run; `--doc` chooses another file), and the raw
@@ -19,14 +22,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import signal
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/: harness, generate
-from harness.common import OUT, log
+from harness import builds, postgres
+from harness.common import DEFAULT_BASELINE, DEFAULT_WORKERS, OUT, log
 from harness.knowledge_base import SizeResult, measure, prepare
 from harness.machine import machine
 from harness.report import DOC, QUICK_DOC, load_results, report, write_doc
@@ -50,6 +53,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse-db", action="store_true", help="keep a database loaded by an earlier run"
     )
+    parser.add_argument(
+        "--baseline",
+        default=DEFAULT_BASELINE,
+        help="the commit whose code is asked the same questions in the same run "
+        f"(default {DEFAULT_BASELINE}; 'none' to skip)",
+    )
+    parser.add_argument(
+        "--postgres",
+        default=postgres.DEFAULT_URL,
+        help="the PostgreSQL server to load and serve the knowledge base from, in databases "
+        f"entente_bench_N it drops and creates (default {postgres.DEFAULT_URL}; 'none' to skip)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=list(DEFAULT_WORKERS),
+        help="worker counts of the `entente serve --workers N` runs (default 1 2 4; 1 is "
+        "the reference the others are compared with)",
+    )
     parser.add_argument("--doc", type=Path, help="where to write the results")
     parser.add_argument(
         "--max-backlog",
@@ -70,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     args.warmup = args.warmup if args.warmup is not None else (1 if args.quick else 2)
     args.repeats = args.repeats or (1 if args.quick else 3)
     args.command = " ".join(["bench/run.py", *(sys.argv[1:] if argv is None else argv)])
+    args.baseline = None if args.baseline.lower() == "none" else args.baseline
+    args.postgres = None if args.postgres.lower() == "none" else args.postgres
+    args.workers = sorted({1, *args.workers})
     results_path = OUT / ("results-quick.json" if args.quick else "results.json")
     if args.report_only:
         saved_results, saved_info, saved = load_results(results_path)
@@ -89,16 +115,16 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     args.wrk = ensure_wrk()
     args.datasette = ensure_datasette()
-    info = machine(args)
+    current = builds.current()
+    baseline = builds.baseline(args.baseline) if args.baseline else None
+    info = machine(args, current, baseline)
     results: dict[int, SizeResult] = {}
     failed = False
     for n in sizes:
         result = results[n] = SizeResult(events=n)
-        env = {**os.environ}
-        env.pop("ENTENTE_DATABASE_URL", None)
         try:
-            database = prepare(n, result, env, args.reuse_db)
-            measure(n, database, result, env, args)
+            databases = prepare(n, result, args, current, baseline)
+            measure(n, databases, result, args, current, baseline)
         except KeyboardInterrupt:
             result.failure = "interrupted"
             # An interrupted run does not replace the results of a whole one.
@@ -121,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
             "warmup",
             "repeats",
             "max_backlog",
+            "baseline",
+            "postgres",
+            "workers",
             "command",
             "when",
         )

@@ -11,6 +11,9 @@ ROOT = BENCH.parent
 OUT = BENCH / "out"
 LOGS = OUT / "logs"
 BIN = Path(sys.executable).parent  # the project's .venv/bin
+# The code before the change that removed the pair tables: asked the same questions.
+DEFAULT_BASELINE = "7edb6b6"
+DEFAULT_WORKERS = (1, 2, 4)  # `entente serve --workers N`
 
 
 def log(message: str) -> None:

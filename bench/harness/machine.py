@@ -11,7 +11,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from .common import ROOT
+from . import postgres
+from .builds import Build
 from .servers import DATASETTE_VENV
 
 
@@ -22,7 +23,7 @@ def _version(package: str) -> str:
         return "-"
 
 
-def machine(args: argparse.Namespace) -> dict[str, str]:
+def machine(args: argparse.Namespace, current: Build, baseline: Build | None) -> dict[str, str]:
     cpu = "unknown"
     memory = "unknown"
     try:
@@ -49,15 +50,22 @@ def machine(args: argparse.Namespace) -> dict[str, str]:
         capture_output=True,
         text=True,
     )
-    commit = subprocess.run(
-        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True
-    )
     packages = ", ".join(
         f"{name} {_version(name)}"
         for name in ("fastapi", "starlette", "uvicorn", "httptools", "pydantic",
-                     "sqlalchemy", "httpx")
+                     "sqlalchemy", "psycopg", "httpx")
     )  # fmt: skip
-    return {
+    datasette_packages = subprocess.run(
+        [
+            str(DATASETTE_VENV / "bin" / "python"),
+            "-c",
+            "import importlib.metadata as m; "
+            "print(', '.join(f'{p} {m.version(p)}' for p in ('uvicorn', 'httptools')))",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    info = {
         "CPU": f"{cpu} ({os.cpu_count()} cores by nproc: {_nproc()})",
         "memory": memory,
         "OS": platform.platform(),
@@ -67,10 +75,18 @@ def machine(args: argparse.Namespace) -> dict[str, str]:
         "wrk": (wrk_version.stdout + wrk_version.stderr).splitlines()[0].split(" [")[0]
         if (wrk_version.stdout + wrk_version.stderr)
         else "?",
-        "Datasette": datasette_version.stdout.strip() or "?",
-        "Entente": f"{_version('entente')} at {commit.stdout.strip() or '?'}",
+        "Datasette": f"{datasette_version.stdout.strip() or '?'} "
+        f"({datasette_packages.stdout.strip() or '?'}; bench/datasette_serve.py)",
+        "Entente": f"{_version('entente')} at {current.commit or '?'}",
+        "baseline": f"{baseline.commit} (bench/out/baseline-{baseline.commit}/)"
+        if baseline
+        else "not run (`--baseline none`)",
+        "PostgreSQL": postgres.server_version(args.postgres)
+        if args.postgres
+        else "not run (`--postgres none`)",
         "packages": packages,
     }
+    return info
 
 
 def _nproc() -> str:

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,9 @@ import httpx
 from .common import BENCH, LOGS, ROOT, log
 
 DATASETTE_VENV = BENCH / ".venv-datasette"
-DATASETTE_PIN = "datasette==0.65.5"
+DATASETTE_PYTHON = DATASETTE_VENV / "bin" / "python"
+# Datasette, and the HTTP parser its users serve it with (bench/datasette_serve.py).
+DATASETTE_PINS = ("datasette==0.65.5", "httptools==0.9.0")
 
 
 def free_port() -> int:
@@ -32,8 +35,15 @@ def free_port() -> int:
 class Server:
     """A server process of this run, in a process group of its own, logging to a file."""
 
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], ready_url: str) -> None:
-        self.name, self.argv, self.env, self.ready_url = name, argv, env, ready_url
+    def __init__(
+        self,
+        name: str,
+        argv: list[str],
+        env: dict[str, str],
+        ready_url: str,
+        cwd: Path = ROOT,
+    ) -> None:
+        self.name, self.argv, self.env, self.ready_url, self.cwd = name, argv, env, ready_url, cwd
         LOGS.mkdir(parents=True, exist_ok=True)
         self.log_path = LOGS / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -44,7 +54,7 @@ class Server:
             self.proc = subprocess.Popen(
                 self.argv,
                 env=self.env,
-                cwd=ROOT,
+                cwd=self.cwd,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -97,37 +107,71 @@ def _terminate(signum: int, _frame: Any) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def run_command(argv: list[str], env: dict[str, str], log_name: str) -> tuple[float, str]:
-    """Runs a command to its end; returns (seconds, output); raises when it fails."""
+@dataclass
+class Finished:
+    """A command run to its end: how long it took, the peak memory of its process (and of
+    the processes it waited for: a loader's forked reader), and what it printed."""
+
+    seconds: float
+    peak_rss_mb: float
+    output: str
+
+
+def run_command(argv: list[str], env: dict[str, str], log_name: str, cwd: Path = ROOT) -> Finished:
+    """Runs a command to its end, its output (stdout and stderr) to a log file; raises when
+    it fails."""
     LOGS.mkdir(parents=True, exist_ok=True)
+    log_path = LOGS / f"{log_name}.log"
     started = time.monotonic()
-    proc = subprocess.run(
-        argv, env=env, cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL
-    )
+    with log_path.open("wb") as out:
+        proc = subprocess.Popen(
+            argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+        try:
+            # wait4: the rusage of this child alone, not of every child of the harness so far.
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+    proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - started
-    output = proc.stdout + proc.stderr
-    (LOGS / f"{log_name}.log").write_text(output)
+    output = log_path.read_text(errors="replace")
     if proc.returncode != 0:
         raise RuntimeError(
             f"{' '.join(argv)} failed ({proc.returncode}):\n" + "\n".join(output.splitlines()[-30:])
         )
-    return seconds, output
+    return Finished(seconds, round(usage.ru_maxrss / 1024), output)
+
+
+def _datasette_pinned() -> bool:
+    """Whether bench/.venv-datasette has exactly the pinned versions."""
+    if not DATASETTE_PYTHON.exists():
+        return False
+    check = (
+        "import importlib.metadata as m, sys; "
+        "sys.exit(any(m.version(p) != v for p, v in (a.split('==') for a in sys.argv[1:])))"
+    )
+    probe = subprocess.run(
+        [str(DATASETTE_PYTHON), "-c", check, *DATASETTE_PINS], capture_output=True, text=True
+    )
+    return probe.returncode == 0
 
 
 def ensure_datasette() -> Path:
-    """bench/.venv-datasette with the pinned Datasette; made on first use."""
-    datasette = DATASETTE_VENV / "bin" / "datasette"
-    version_ok = False
-    if datasette.exists():
-        probe = subprocess.run([str(datasette), "--version"], capture_output=True, text=True)
-        version_ok = probe.returncode == 0 and DATASETTE_PIN.split("==")[1] in probe.stdout
-    if not version_ok:
-        log(f"making {DATASETTE_VENV.relative_to(ROOT)} with {DATASETTE_PIN}")
-        base = getattr(sys, "_base_executable", sys.executable)
-        subprocess.run([base, "-m", "venv", "--clear", str(DATASETTE_VENV)], check=True)
-        pip = [str(DATASETTE_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-        subprocess.run([*pip, DATASETTE_PIN], check=True)
-    return datasette
+    """bench/.venv-datasette with the pinned Datasette and httptools; made (or brought to
+    the pins) on first use. Returns its `datasette` command."""
+    if not _datasette_pinned():
+        pins = " ".join(DATASETTE_PINS)
+        if not DATASETTE_PYTHON.exists():
+            log(f"making {DATASETTE_VENV.relative_to(ROOT)} with {pins}")
+            base = getattr(sys, "_base_executable", sys.executable)
+            subprocess.run([base, "-m", "venv", "--clear", str(DATASETTE_VENV)], check=True)
+        else:
+            log(f"installing {pins} into {DATASETTE_VENV.relative_to(ROOT)}")
+        pip = [str(DATASETTE_PYTHON), "-m", "pip", "install", "--quiet"]
+        subprocess.run([*pip, *DATASETTE_PINS], check=True)
+    return DATASETTE_VENV / "bin" / "datasette"
 
 
 def drain(url: str | None, timeout: float = 60.0) -> float | None:
