@@ -14,7 +14,9 @@ from app.config import get_settings
 from app.db import make_engine
 from app.seeding.errors import SeedFailed
 from app.seeding.loader import seed as seed_bundles
+from app.seeding.loader import unload as unload_source
 from app.seeding.loader import validate as validate_bundles
+from app.seeding.write import Changes
 
 app = typer.Typer(
     help="Entente: a knowledge base of diplomatic relations, served as a typed REST API.",
@@ -86,13 +88,33 @@ def seed(
     except SeedFailed as errors:
         _fail(errors)
         return
+    _report(changes, "seeded")
+
+
+def _report(changes: Changes, done: str) -> None:
     for table, changed in changes.tables.items():
         if changed.total:
             typer.echo(
                 f"{table}: {changed.inserted} inserted, {changed.updated} updated, "
                 f"{changed.deleted} deleted"
             )
-    typer.echo(f"seeded: {changes.total} row(s) changed")
+    typer.echo(f"{done}: {changes.total} row(s) changed")
+
+
+@app.command()
+def unload(
+    source_id: Annotated[str, typer.Argument(help="The id of the source to remove.")],
+) -> None:
+    """Remove one source: its claims, and every record that only it supported. Other
+    sources' claims about the same records stay."""
+    engine = _engine()
+    _require_migrated(engine)
+    try:
+        changes = unload_source(engine, source_id)
+    except SeedFailed as errors:
+        _fail(errors)
+        return
+    _report(changes, "unloaded")
 
 
 def _existing_database() -> Engine | None:

@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from app.assessments.models import Assessment, AssessmentCountry, AssessmentOrganization
+from app.claims.models import Claim, ClaimDispute
 from app.countries.models import Country
 from app.events.models import (
     Event,
@@ -30,6 +31,8 @@ __all__ = [
     "AssessmentCountry",
     "AssessmentOrganization",
     "Citation",
+    "Claim",
+    "ClaimDispute",
     "Country",
     "Event",
     "EventCountry",

@@ -92,6 +92,12 @@ def empty_engine(databases: Databases, migrated_template: str) -> Iterator[Engin
 
 
 @pytest.fixture
+def fresh_engine(databases: Databases, migrated_template: str) -> Iterator[Engine]:
+    """A second migrated database with no data, to compare with `empty_engine`."""
+    yield from _engine_on_copy(databases, migrated_template)
+
+
+@pytest.fixture
 def seeded_engine(databases: Databases, seeded_template: str) -> Iterator[Engine]:
     """A database holding the project's seed, for this test alone."""
     yield from _engine_on_copy(databases, seeded_template)

@@ -10,6 +10,7 @@ from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from app import references
+from app.claims.models import RANK, Rank
 from app.sources.models import Citations
 from app.values import CountryCode, PartialDate, Ref, Slug
 
@@ -77,6 +78,7 @@ class AssessmentCreate(BaseModel):
     stance: Stance
     holder: str = Field(min_length=1, examples=["author", "observers"])
     text: str = Field(min_length=1)
+    rank: Rank = RANK
     citations: Citations
 
     @model_validator(mode="after")

@@ -6,7 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.assessments import service
-from app.assessments.schemas import AssessmentPublic, AssessmentQuery
+from app.assessments.schemas import AssessmentDetail, AssessmentPublic, AssessmentQuery
+from app.claims.schemas import ClaimsQuery
+from app.claims.service import with_claims
 from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import Page
@@ -48,14 +50,22 @@ async def list_assessments(
     "/{assessment_id}",
     operation_id="get_assessment",
     summary="Get one assessment",
-    response_model=AssessmentPublic,
+    response_model=AssessmentDetail,
     responses=DETAIL_RESPONSES,
 )
 async def get_assessment(
-    request: Request, db: DatabaseDep, assessment_id: AssessmentId
+    request: Request, db: DatabaseDep, assessment_id: AssessmentId, claims: ClaimsQuery = None
 ) -> Response:
     """An assessment with its parties (countries, an organization or a named counterpart), the
     period it judges, its stance, who holds it, its text and citations."""
     return await detail_response(
-        request, db, partial(service.get_assessment, assessment_id=assessment_id)
+        request,
+        db,
+        with_claims(
+            partial(service.get_assessment, assessment_id=assessment_id),
+            AssessmentDetail,
+            "assessment",
+            assessment_id,
+            claims,
+        ),
     )

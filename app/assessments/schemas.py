@@ -5,6 +5,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from app.assessments.models import Stance
+from app.claims.schemas import WithClaims
 from app.events.schemas import DateRange
 from app.pagination import MAX_VALUES, ListQuery
 from app.schemas import CitationPublic, Named
@@ -60,3 +61,7 @@ class AssessmentPublic(BaseModel):
         ]
     )
     citations: list[CitationPublic]
+
+
+class AssessmentDetail(AssessmentPublic, WithClaims):
+    """One assessment, with its claims by source when asked for (`?claims=`)."""

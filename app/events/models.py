@@ -10,6 +10,7 @@ from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from app import references
+from app.claims.models import RANK, Rank
 from app.sources.models import Citations
 from app.values import CountryCode, PartialDate, Quantity, Ref, Slug
 
@@ -167,6 +168,7 @@ class EventCreate(BaseModel):
     part_of: Annotated[Slug | None, Ref("event")] = None
     topics: Annotated[list[Slug], Ref("topic")] = []
     notes: str | None = None
+    rank: Rank = RANK
     citations: Citations
 
     @model_validator(mode="after")

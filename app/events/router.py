@@ -5,6 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.claims.schemas import ClaimsQuery
+from app.claims.service import with_claims
 from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.events import service
@@ -50,7 +52,15 @@ async def list_events(
     response_model=EventDetail,
     responses=DETAIL_RESPONSES,
 )
-async def get_event(request: Request, db: DatabaseDep, event_id: EventId) -> Response:
+async def get_event(
+    request: Request, db: DatabaseDep, event_id: EventId, claims: ClaimsQuery = None
+) -> Response:
     """An event with its participants and roles, place, duration, format, outcomes, parent
     and child events, topics, the statements made at it, and its citations."""
-    return await detail_response(request, db, partial(service.get_event, event_id=event_id))
+    return await detail_response(
+        request,
+        db,
+        with_claims(
+            partial(service.get_event, event_id=event_id), EventDetail, "event", event_id, claims
+        ),
+    )

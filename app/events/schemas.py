@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, model_validator
 
+from app.claims.schemas import WithClaims
 from app.events.models import EventKind, EventOutcomes, EventStatus, Role
 from app.pagination import MAX_VALUES, ListQuery
 from app.schemas import CitationPublic, EventRef, Named, StatementRef
@@ -114,7 +115,7 @@ class EventPublic(BaseModel):
     citations: list[CitationPublic]
 
 
-class EventDetail(EventPublic):
+class EventDetail(EventPublic, WithClaims):
     """An event with its parts and what was said at it."""
 
     children: list[EventRef] = Field(description="Events that are part of this one.")

@@ -10,6 +10,7 @@ from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from app import references
+from app.claims.models import RANK, Rank
 from app.sources.models import CitationCreate
 from app.values import CountryCode, PartialDate, Quantity, Ref, Slug
 
@@ -94,6 +95,7 @@ class FigureCreate(BaseModel):
     derivation: str | None = None
     derived_from: Annotated[list[Slug], Ref("figure")] = []
     notes: str | None = None
+    rank: Rank = RANK
     citations: list[CitationCreate] = []
 
     @model_validator(mode="after")

@@ -5,10 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.claims.schemas import ClaimsQuery
+from app.claims.service import with_claims
 from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.figures import service
-from app.figures.schemas import FigurePublic, FigureQuery, FigureSeries, SeriesQuery
+from app.figures.schemas import FigureDetail, FigurePublic, FigureQuery, FigureSeries, SeriesQuery
 from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
 
@@ -76,10 +78,22 @@ async def get_figure_series(
     "/{figure_id}",
     operation_id="get_figure",
     summary="Get one figure",
-    response_model=FigurePublic,
+    response_model=FigureDetail,
     responses=DETAIL_RESPONSES,
 )
-async def get_figure(request: Request, db: DatabaseDep, figure_id: FigureId) -> Response:
+async def get_figure(
+    request: Request, db: DatabaseDep, figure_id: FigureId, claims: ClaimsQuery = None
+) -> Response:
     """A figure with its value, unit and qualifier, period, cited change, label, and its
     citations (a derived figure: how it is computed and from which figures)."""
-    return await detail_response(request, db, partial(service.get_figure, figure_id=figure_id))
+    return await detail_response(
+        request,
+        db,
+        with_claims(
+            partial(service.get_figure, figure_id=figure_id),
+            FigureDetail,
+            "figure",
+            figure_id,
+            claims,
+        ),
+    )

@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.claims.schemas import WithClaims
 from app.figures.models import Metric
 from app.pagination import MAX_VALUES, ListQuery
 from app.schemas import CitationPublic
@@ -129,3 +130,7 @@ class FigureSeries(BaseModel):
     country: str = Field(examples=["RU"])
     partner: str = Field(examples=["FR"])
     points: list[SeriesPoint] = Field(description="Ordered by period, oldest first.")
+
+
+class FigureDetail(FigurePublic, WithClaims):
+    """One figure, with its claims by source when asked for (`?claims=`)."""

@@ -4,11 +4,12 @@ import datetime as dt
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import Index
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from app import references
+from app.claims.models import RANK, Rank
 from app.sources.models import Citations
 from app.values import CountryCode, PartialDate, Slug
 
@@ -32,6 +33,9 @@ class MechanismStatus(StrEnum):
 class Mechanism(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=200)
     name: str
+    aliases: list[str] = SQLField(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
+    )
     acronym: str | None = None
     kind: str = SQLField(max_length=20, index=True)
     notes: str | None = None
@@ -98,6 +102,7 @@ class MechanismCreate(BaseModel):
 
     id: Slug
     name: str = Field(min_length=1)
+    aliases: list[str] = Field(default=[], description="Other names the source uses.")
     acronym: str | None = None
     kind: MechanismKind
     countries: list[CountryCode] = Field(min_length=1)
@@ -105,6 +110,7 @@ class MechanismCreate(BaseModel):
     status_history: list[StatusChangeCreate] = Field(
         min_length=1, description="Oldest first; the last entry is the current status."
     )
+    rank: Rank = RANK
     citations: Citations
 
     @model_validator(mode="after")

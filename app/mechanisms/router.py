@@ -5,6 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.claims.schemas import ClaimsQuery
+from app.claims.service import with_claims
 from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.mechanisms import service
@@ -50,10 +52,20 @@ async def list_mechanisms(
     response_model=MechanismDetail,
     responses=DETAIL_RESPONSES,
 )
-async def get_mechanism(request: Request, db: DatabaseDep, mechanism_id: MechanismId) -> Response:
+async def get_mechanism(
+    request: Request, db: DatabaseDep, mechanism_id: MechanismId, claims: ClaimsQuery = None
+) -> Response:
     """A mechanism with its members, current status and whole status history (oldest
     first, each entry with its date or the date by which the source reports it, and its
     citations)."""
     return await detail_response(
-        request, db, partial(service.get_mechanism, mechanism_id=mechanism_id)
+        request,
+        db,
+        with_claims(
+            partial(service.get_mechanism, mechanism_id=mechanism_id),
+            MechanismDetail,
+            "mechanism",
+            mechanism_id,
+            claims,
+        ),
     )

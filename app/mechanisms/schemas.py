@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from app.claims.schemas import WithClaims
 from app.mechanisms.models import MechanismKind, MechanismStatus
 from app.pagination import MAX_VALUES, ListQuery
 from app.schemas import CitationPublic
@@ -47,6 +48,10 @@ class MechanismPublic(BaseModel):
 
     id: str = Field(examples=["security-cooperation-committee"])
     name: str = Field(examples=["Security Cooperation Committee"])
+    aliases: list[str] = Field(
+        description="Other names its sources use for it.",
+        examples=[["Council on Security Cooperation"]],
+    )
     acronym: str | None
     kind: MechanismKind
     countries: list[str] = Field(examples=[["FR", "RU"]])
@@ -57,7 +62,7 @@ class MechanismPublic(BaseModel):
     citations: list[CitationPublic]
 
 
-class MechanismDetail(MechanismPublic):
+class MechanismDetail(MechanismPublic, WithClaims):
     """A mechanism with its whole status history."""
 
     status_history: list[StatusChangePublic] = Field(description="Oldest first.")

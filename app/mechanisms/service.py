@@ -113,6 +113,7 @@ def build_mechanisms(connection: Connection, rows: list[Row[Any]]) -> list[Mecha
         MechanismPublic(
             id=row.id,
             name=row.name,
+            aliases=row.aliases,
             acronym=row.acronym,
             kind=row.kind,
             countries=[r.country for r in countries.get(row.id, [])],

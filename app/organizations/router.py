@@ -5,6 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.claims.schemas import ClaimsQuery
+from app.claims.service import with_claims
 from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.organizations import service
@@ -45,10 +47,18 @@ async def list_organizations(
     responses=DETAIL_RESPONSES,
 )
 async def get_organization(
-    request: Request, db: DatabaseDep, organization_id: OrganizationId
+    request: Request, db: DatabaseDep, organization_id: OrganizationId, claims: ClaimsQuery = None
 ) -> Response:
     """An organization with its citations, the events it is involved in (by start date) and
     the assessments of relations that name it as a party (by period), with their citations."""
     return await detail_response(
-        request, db, partial(service.get_organization, organization_id=organization_id)
+        request,
+        db,
+        with_claims(
+            partial(service.get_organization, organization_id=organization_id),
+            OrganizationDetail,
+            "organization",
+            organization_id,
+            claims,
+        ),
     )

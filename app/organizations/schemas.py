@@ -5,6 +5,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from app.assessments.models import Stance
+from app.claims.schemas import WithClaims
 from app.pagination import ListQuery
 from app.schemas import CitationPublic, EventRef
 from app.values import PartialDate
@@ -36,6 +37,10 @@ class OrganizationPublic(BaseModel):
 
     id: str = Field(examples=["european-union"])
     name: str = Field(examples=["European Union"])
+    aliases: list[str] = Field(
+        description="Other names its sources use for it.",
+        examples=[[]],
+    )
     acronym: str | None = Field(examples=["EU"])
     kind: str = Field(examples=["union"])
     wikidata: str | None = Field(examples=["Q458"])
@@ -56,7 +61,7 @@ class AssessmentRef(BaseModel):
     citations: list[CitationPublic]
 
 
-class OrganizationDetail(OrganizationPublic):
+class OrganizationDetail(OrganizationPublic, WithClaims):
     """An organization, the events it took part in and the assessments that name it."""
 
     events: list[EventRef] = Field(description="Events it is involved in, by start date.")

@@ -48,6 +48,7 @@ def build_organizations(connection: Connection, rows: list[Row[Any]]) -> list[Or
         OrganizationPublic(
             id=row.id,
             name=row.name,
+            aliases=row.aliases,
             acronym=row.acronym,
             kind=row.kind,
             wikidata=row.wikidata,

@@ -4,10 +4,12 @@ import datetime as dt
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import JSON, Column, text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from app import references
+from app.claims.models import RANK, Rank
 from app.countries.models import WIKIDATA_PATTERN
 from app.sources.models import Citations
 from app.values import CountryCode, PartialDate, Ref, Slug
@@ -16,6 +18,9 @@ from app.values import CountryCode, PartialDate, Ref, Slug
 class Person(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=200)
     name: str = SQLField(index=True)
+    aliases: list[str] = SQLField(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
+    )
     country: str | None = SQLField(
         default=None, sa_column_args=references("country.code"), index=True
     )
@@ -67,7 +72,9 @@ class PersonCreate(BaseModel):
 
     id: Slug
     name: str = Field(min_length=1)
+    aliases: list[str] = Field(default=[], description="Other names the source uses.")
     country: CountryCode | None = None
     wikidata: str | None = Field(default=None, pattern=WIKIDATA_PATTERN)
     positions: list[PositionCreate] = []
+    rank: Rank = RANK
     citations: Citations

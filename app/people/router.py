@@ -5,6 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.claims.schemas import ClaimsQuery
+from app.claims.service import with_claims
 from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import Page
@@ -44,8 +46,20 @@ async def list_people(
     response_model=PersonDetail,
     responses=DETAIL_RESPONSES,
 )
-async def get_person(request: Request, db: DatabaseDep, person_id: PersonId) -> Response:
+async def get_person(
+    request: Request, db: DatabaseDep, person_id: PersonId, claims: ClaimsQuery = None
+) -> Response:
     """A person with the positions held (each dated as far as the source says, with its
     citations), the events taken part in with the role in each (by start date), and the
     statements made (by date)."""
-    return await detail_response(request, db, partial(service.get_person, person_id=person_id))
+    return await detail_response(
+        request,
+        db,
+        with_claims(
+            partial(service.get_person, person_id=person_id),
+            PersonDetail,
+            "person",
+            person_id,
+            claims,
+        ),
+    )

@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from app.claims.schemas import WithClaims
 from app.events.models import Role
 from app.pagination import ListQuery
 from app.schemas import CitationPublic, EventRef, Named
@@ -31,6 +32,10 @@ class PersonPublic(BaseModel):
 
     id: str = Field(examples=["vladimir-putin"])
     name: str = Field(examples=["Vladimir Putin"])
+    aliases: list[str] = Field(
+        description="Other names its sources use for it.",
+        examples=[[]],
+    )
     country: str | None = Field(examples=["RU"])
     wikidata: str | None = Field(examples=["Q7747"])
     citations: list[CitationPublic]
@@ -72,7 +77,7 @@ class PersonStatement(BaseModel):
     )
 
 
-class PersonDetail(PersonPublic):
+class PersonDetail(PersonPublic, WithClaims):
     """A person with the offices held, the events taken part in and what was said."""
 
     positions: list[PositionPublic]

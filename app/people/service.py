@@ -51,6 +51,7 @@ def build_people(connection: Connection, rows: list[Row[Any]]) -> list[PersonPub
         PersonPublic(
             id=row.id,
             name=row.name,
+            aliases=row.aliases,
             country=row.country,
             wikidata=row.wikidata,
             citations=citations.get(row.id, []),

@@ -5,6 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.claims.schemas import ClaimsQuery
+from app.claims.service import with_claims
 from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import Page
@@ -44,7 +46,15 @@ async def list_places(
     response_model=PlaceDetail,
     responses=DETAIL_RESPONSES,
 )
-async def get_place(request: Request, db: DatabaseDep, place_id: PlaceId) -> Response:
+async def get_place(
+    request: Request, db: DatabaseDep, place_id: PlaceId, claims: ClaimsQuery = None
+) -> Response:
     """A place with its coordinates, notes and citations, and the events held there (by
     start date)."""
-    return await detail_response(request, db, partial(service.get_place, place_id=place_id))
+    return await detail_response(
+        request,
+        db,
+        with_claims(
+            partial(service.get_place, place_id=place_id), PlaceDetail, "place", place_id, claims
+        ),
+    )

@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from app.claims.schemas import WithClaims
 from app.pagination import ListQuery
 from app.schemas import CitationPublic, EventRef
 from app.values import CountryCode
@@ -30,6 +31,10 @@ class PlacePublic(BaseModel):
 
     id: str = Field(examples=["fort-de-bregancon"])
     name: str = Field(examples=["Fort de Brégançon"])
+    aliases: list[str] = Field(
+        description="Other names its sources use for it.",
+        examples=[[]],
+    )
     country: str = Field(examples=["FR"])
     kind: str = Field(examples=["fortress"])
     lat: float | None = Field(description="Latitude, WGS 84 degrees.", examples=[43.0936])
@@ -39,7 +44,7 @@ class PlacePublic(BaseModel):
     citations: list[CitationPublic]
 
 
-class PlaceDetail(PlacePublic):
+class PlaceDetail(PlacePublic, WithClaims):
     """A place and the events held there."""
 
     events: list[EventRef] = Field(description="Events held there, by start date.")

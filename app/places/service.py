@@ -35,6 +35,7 @@ def build_places(connection: Connection, rows: list[Row[Any]]) -> list[PlacePubl
         PlacePublic(
             id=row.id,
             name=row.name,
+            aliases=row.aliases,
             country=row.country,
             kind=row.kind,
             lat=row.lat,

@@ -6,6 +6,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.assessments.models import Stance
+from app.claims.schemas import DisputedFact
 from app.events.models import EventKind
 from app.events.schemas import DateRange
 from app.figures.schemas import FigurePublic
@@ -219,6 +220,10 @@ class RelationsDossier(BaseModel):
         description="How many statements were made at events of the pair.", examples=[12]
     )
     assessments: AssessmentSummary
+    disputed: list[DisputedFact] = Field(
+        description="The facts of the pair's records on which their sources disagree (the "
+        "value shown is the preferred claim's; each record's `?claims=disputed` shows all)."
+    )
 
 
 class TimelineItem(BaseModel):
@@ -244,3 +249,8 @@ class TimelineItem(BaseModel):
         examples=["/api/v1/events/2019-08-19-putin-official-visit-france"],
     )
     citations: list[CitationPublic]
+    disputed: list[str] = Field(
+        default=[],
+        description="The item's facts on which its sources disagree (the item's own "
+        "`?claims=disputed` shows every source's value).",
+    )

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from app import refs
+from app.claims.service import pair_disputes
 from app.countries.models import Country
 from app.errors import NotFound
 from app.events.models import EventTopic
@@ -195,6 +196,7 @@ def get_relations(
         else [],
         statements_total=statements_total,
         assessments=standing.assessments(connection, params),
+        disputed=pair_disputes(connection, params),
     )
 
 

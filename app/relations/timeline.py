@@ -31,6 +31,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from app.claims.service import disputed_fields
 from app.facets import Facet, FacetCount
 from app.pagination import Keyset, Slice
 from app.people.models import Person
@@ -65,6 +66,14 @@ ITEM_PATHS = {
     TimelineType.FIGURE: "/api/v1/figures/",
     TimelineType.STATEMENT: "/api/v1/statements/",
     TimelineType.ASSESSMENT: "/api/v1/assessments/",
+}
+# The kind of record whose disputed facts an item shows (a status change: its mechanism's).
+DISPUTE_KINDS = {
+    TimelineType.EVENT: "event",
+    TimelineType.MECHANISM_STATUS: "mechanism",
+    TimelineType.FIGURE: "figure",
+    TimelineType.STATEMENT: "statement",
+    TimelineType.ASSESSMENT: "assessment",
 }
 # The columns every branch selects, in this order.
 COLUMNS = (
@@ -282,7 +291,9 @@ def _page_statement(shape: TimelineShape, after: bool) -> Select[Any]:
     return keyset.selected(select(merged)).order_by(*keyset.order_by()).limit(bindparam("limit"))
 
 
-def _item(row: Row[Any], citations: dict[str, list[Any]]) -> TimelineItem:
+def _item(
+    row: Row[Any], citations: dict[str, list[Any]], disputed: dict[tuple[str, str], list[str]]
+) -> TimelineItem:
     type_ = TimelineType(row.type)
     date = PartialDate.required(row.date_first, row.date_last, row.precision)
     return TimelineItem(
@@ -297,6 +308,7 @@ def _item(row: Row[Any], citations: dict[str, list[Any]]) -> TimelineItem:
         title=row.title,
         url=ITEM_PATHS[type_] + row.resource_id,
         citations=citations.get(row.id, []),
+        disputed=disputed.get((DISPUTE_KINDS[type_], row.resource_id), []),
     )
 
 
@@ -337,7 +349,10 @@ class TimelineListing:
             type_: citations_of(connection, SubjectType(type_.value), type_ids)
             for type_, type_ids in ids.items()
         }
-        items = [_item(row, citations[TimelineType(row.type)]) for row in page]
+        disputed = disputed_fields(
+            connection, [(DISPUTE_KINDS[TimelineType(r.type)], r.resource_id) for r in page]
+        )
+        items = [_item(row, citations[TimelineType(row.type)], disputed) for row in page]
         next_key = (
             _keyset(_every(shape), shape.descending).key_of(page[-1]) if len(rows) > limit else None
         )

@@ -34,11 +34,15 @@ def _text(*parts: ColumnElement[Any]) -> ColumnElement[str]:
 
 
 def _excerpts(subject: str, subject_id: ColumnElement[Any]) -> ColumnElement[Any]:
-    return (
-        select(func.aggregate_strings(citation.c.excerpt, " "))
+    """The record's excerpts, in their order (both engines aggregate an ordered subquery's
+    rows in that order), so that the same citations make the same document."""
+    cited = (
+        select(citation.c.excerpt)
         .where(citation.c.subject_type == subject, citation.c.subject_id == subject_id)
-        .scalar_subquery()
+        .order_by(citation.c.ordinal)
+        .subquery()
     )
+    return select(func.aggregate_strings(cited.c.excerpt, " ")).scalar_subquery()
 
 
 TABLES = {

@@ -83,6 +83,7 @@ class Checker:
 
     connection: Connection | None
     defined: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    claimed: dict[tuple[str, str, str | None], tuple[str, int]] = field(default_factory=dict)
     waiting: list[_Waiting] = field(default_factory=list)
     countries: dict[str, tuple[str | None, str]] = field(default_factory=dict)
     _texts: dict[str, str | None] = field(default_factory=dict)  # source id -> folded text
@@ -101,16 +102,22 @@ class Checker:
                 self._texts[source_id] = fold_whitespace(stored)
         return self._texts.get(source_id)
 
-    def check(self, raw: RawRecord, model: BaseModel) -> list[SeedError]:
-        """The errors of one validated record that can be told now (the rest: `finish`)."""
+    def check(
+        self, raw: RawRecord, model: BaseModel, claimant: str | None = None
+    ) -> list[SeedError]:
+        """The errors of one validated record that can be told now (the rest: `finish`).
+        Several sources (`claimant`) may each claim a record of the same id; one may not
+        claim it twice."""
         if isinstance(model, CountryCreate):
             return self._country(raw, model)
         errors: list[SeedError] = []
         key = (SECTION_KINDS[raw.section], model.id)  # type: ignore[attr-defined]
-        first = self.defined.setdefault(key, (raw.file.display, raw.line))
+        self.defined.setdefault(key, (raw.file.display, raw.line))
+        first = self.claimed.setdefault((*key, claimant), (raw.file.display, raw.line))
         if first != (raw.file.display, raw.line):
             where = f"{first[0]}:{first[1]}"
-            message = f"duplicate {key[0]} id '{key[1]}' (first defined at {where})"
+            by = f" by source '{claimant}'" if claimant else ""
+            message = f"duplicate {key[0]} id '{key[1]}'{by} (first defined at {where})"
             errors.append(raw.error((*raw.loc, "id"), message))
         self._visit(raw, raw.loc, model, errors)
         return errors

@@ -18,16 +18,17 @@ from typing import Any
 import pycountry
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy.exc import IntegrityError
 
-from app.countries.models import Country, CountryCreate
 from app.revision import bump_revision
 from app.seeding import parse
 from app.seeding.checks import Checker, read_source_text
+from app.seeding.claims import ClaimPass, claiming_source, claims_of, country_wikidata
 from app.seeding.derived import refresh_derived
 from app.seeding.errors import SeedError, SeedFailed
 from app.seeding.rows import Rows, build_rows
 from app.seeding.write import Changes, Writer
-from app.sources.models import SourceCreate
+from app.sources.models import Source, SourceCreate
 
 # Records validated before their rows are written together.
 BATCH = 2000
@@ -54,9 +55,15 @@ class _Load:
     """One pass over the bundles: errors collected, rows handed to `write` a batch at a time
     (None: check only)."""
 
-    def __init__(self, checker: Checker, write: Callable[[Rows], None] | None) -> None:
+    def __init__(
+        self,
+        checker: Checker,
+        write: Callable[[Rows], None] | None,
+        claims: ClaimPass | None = None,
+    ) -> None:
         self.checker = checker
         self.write = write
+        self.claims = claims
         self.errors: list[SeedError] = []
         self.records = 0
         self.countries: dict[str, str | None] = {}
@@ -86,33 +93,36 @@ class _Load:
                 errors.append(raw.error((*raw.loc, "text_file"), str(problem)))
             else:
                 self.checker.add_source(model.id, source_text)
+        claimant = None
         if model is not None:
-            errors += self.checker.check(raw, model)
+            claimant = None if source_text is not None else claiming_source(raw, model)
+            errors += self.checker.check(raw, model, claimant)
+            if claimant is None and source_text is None and not errors:
+                message = "no source claims this record: set the bundle's `default_source`"
+                errors.append(raw.error(raw.loc, message))
         self.errors += errors
         self.records += 1
         if model is None or errors or self.errors or self.write is None:
             return  # nothing is written once anything is wrong
-        if isinstance(model, CountryCreate):
-            self.countries[model.code] = model.wikidata
-            return
-        build_rows(raw.section, model, self._rows, raw.default_source, source_text)
+        if claimant is None:
+            build_rows(raw.section, model, self._rows, raw.default_source, source_text)
+        elif self.claims is not None:
+            self.claims.add(raw, model, claimant)
         self._pending += 1
         if self._pending >= BATCH:
             self._flush()
 
     def _flush(self) -> None:
         if self.write is not None and not self.errors and self._pending:
+            if self.claims is not None:
+                self.claims.flush(self._rows)
             self.write(self._rows)
         self._rows, self._pending = Rows(), 0
 
 
-def country_rows(connection: Connection, given: dict[str, str | None]) -> Rows:
-    """Every ISO 3166-1 country; Wikidata ids from `given`, else as already stored."""
-    table = Country.__table__  # type: ignore[attr-defined]
-    stored: dict[str, Any] = {
-        code: wikidata
-        for code, wikidata in connection.execute(select(table.c.code, table.c.wikidata))
-    }
+def country_rows(connection: Connection) -> Rows:
+    """Every ISO 3166-1 country, with the Wikidata id its claims give."""
+    claimed = country_wikidata(connection)
     rows = Rows()
     for country in pycountry.countries:
         rows["country"].append(
@@ -121,7 +131,7 @@ def country_rows(connection: Connection, given: dict[str, str | None]) -> Rows:
                 "alpha3": country.alpha_3,
                 "name": getattr(country, "common_name", None) or country.name,
                 "official_name": getattr(country, "official_name", None),
-                "wikidata": given.get(country.alpha_2, stored.get(country.alpha_2)),
+                "wikidata": claimed.get(country.alpha_2),
             }
         )
     return rows
@@ -196,13 +206,43 @@ def seed(
     phase = _Phases(on_progress)
     with _collector_paused(), engine.connect() as connection, _writing(connection):
         writer = Writer(connection)
-        load = _Load(Checker(connection), writer.write)
+        claims = ClaimPass(connection, writer)
+        load = _Load(Checker(connection), writer.write, claims)
         load.run(list(paths))
         if load.errors:
             raise SeedFailed(sorted(load.errors, key=lambda e: (e.file, e.line or 0)))
-        writer.write(country_rows(connection, load.countries))
+        claims.finish()
+        writer.write(country_rows(connection))
         writer.finish()
         phase.done("records read, checked and written")
+        written = refresh_derived(connection, writer.changes, on_done=phase.done)
+        if writer.changes.total or written:
+            bump_revision(connection)
+    phase.done("committed")
+    return writer.changes
+
+
+def unload(
+    engine: Engine, source_id: str, on_progress: Callable[[str], None] | None = None
+) -> Changes:
+    """Removes the source `source_id`: its claims, and every entity only they supported."""
+    phase = _Phases(on_progress)
+    with _collector_paused(), engine.connect() as connection, _writing(connection):
+        source = Source.__table__  # type: ignore[attr-defined]
+        if connection.execute(select(source.c.id).where(source.c.id == source_id)).first() is None:
+            raise SeedFailed([SeedError(source_id, None, (), f"unknown source '{source_id}'")])
+        writer = Writer(connection)
+        claims = ClaimPass(connection, writer)
+        claims.withdraw(claims_of(connection, source_id))
+        claims.finish()
+        writer.remove("source", [source_id])
+        writer.write(country_rows(connection))
+        try:
+            writer.finish()
+        except IntegrityError as exc:
+            message = f"other sources' claims still cite or name what only '{source_id}' holds"
+            raise SeedFailed([SeedError(source_id, None, (), f"{message}: {exc.orig}")]) from exc
+        phase.done("claims withdrawn")
         written = refresh_derived(connection, writer.changes, on_done=phase.done)
         if writer.changes.total or written:
             bump_revision(connection)

@@ -35,6 +35,22 @@ OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
     "assessment_country": ("assessment_id",),
     "assessment_organization": ("assessment_id",),
     "citation": ("subject_type", "subject_id"),
+    "claim_dispute": ("kind", "entity_id"),
+}
+# Each section's child tables (their rows go with the record), and its citations' subject.
+CHILDREN: dict[str, tuple[tuple[str, ...], SubjectType]] = {
+    "organizations": ((), SubjectType.ORGANIZATION),
+    "people": (("position",), SubjectType.PERSON),
+    "places": ((), SubjectType.PLACE),
+    "topics": ((), SubjectType.TOPIC),
+    "events": (
+        ("event_country", "event_participant", "event_topic", "event_organization"),
+        SubjectType.EVENT,
+    ),
+    "mechanisms": (("mechanism_country", "mechanism_status"), SubjectType.MECHANISM),
+    "figures": (("figure_derivation",), SubjectType.FIGURE),
+    "statements": (("statement_topic",), SubjectType.STATEMENT),
+    "assessments": (("assessment_country", "assessment_organization"), SubjectType.ASSESSMENT),
 }
 
 
@@ -57,6 +73,15 @@ class Rows:
 
     def __len__(self) -> int:
         return sum(len(rows) for rows in self.tables.values())
+
+
+def removal_rows(section: str, record_id: str, rows: Rows) -> None:
+    """Marks every child row and citation of a record to be deleted (the record's own row:
+    `Writer.remove`)."""
+    tables, subject = CHILDREN[section]
+    for table in tables:
+        rows.own(table, record_id)
+    rows.own("citation", subject.value, record_id)
 
 
 def position_id(person_id: str, ordinal: int, title: str) -> str:
@@ -118,13 +143,15 @@ def _source(record: SourceCreate, text: str, rows: Rows, _default: str | None) -
 
 def _organization(record: OrganizationCreate, rows: Rows, default: str | None) -> None:
     rows["organization"].append(
-        record.model_dump(include={"id", "name", "acronym", "kind", "wikidata"})
+        record.model_dump(include={"id", "name", "aliases", "acronym", "kind", "wikidata"})
     )
     _citations(rows, SubjectType.ORGANIZATION, record.id, record.citations, default)
 
 
 def _person(record: PersonCreate, rows: Rows, default: str | None) -> None:
-    rows["person"].append(record.model_dump(include={"id", "name", "country", "wikidata"}))
+    rows["person"].append(
+        record.model_dump(include={"id", "name", "aliases", "country", "wikidata"})
+    )
     _citations(rows, SubjectType.PERSON, record.id, record.citations, default)
     rows.own("position", record.id)
     for ordinal, position in enumerate(record.positions, start=1):
@@ -194,7 +221,8 @@ def _event(record: EventCreate, rows: Rows, default: str | None) -> None:
 
 def _mechanism(record: MechanismCreate, rows: Rows, default: str | None) -> None:
     rows["mechanism"].append(
-        record.model_dump(include={"id", "name", "acronym", "notes"}) | {"kind": record.kind.value}
+        record.model_dump(include={"id", "name", "aliases", "acronym", "notes"})
+        | {"kind": record.kind.value}
     )
     rows.own("mechanism_country", record.id)
     rows.own("mechanism_status", record.id)

@@ -121,6 +121,14 @@ class Writer:
             index.create(self.connection)
         self._set_aside = []
 
+    def remove(self, table_name: str, ids: list[str]) -> None:
+        """Deletes the rows of `table_name` of these ids (their child rows: `write`)."""
+        table = metadata.tables[table_name]
+        self.connection.execute(delete(table).where(table.c.id.in_(ids)))
+        changes = self.changes.of(table_name)
+        changes.deleted += len(ids)
+        changes.touch((id_,) for id_ in ids)
+
     def write(self, rows: Rows) -> None:
         deleted_subjects: set[tuple[Any, ...]] = set()
         for table in ORDER:

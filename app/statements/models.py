@@ -10,6 +10,7 @@ from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
 from app import references
+from app.claims.models import RANK, Rank
 from app.sources.models import Citations
 from app.values import PartialDate, Ref, Slug
 
@@ -58,4 +59,5 @@ class StatementCreate(BaseModel):
     text: str = Field(min_length=1, description="The words, with the source's quotation marks.")
     mode: StatementMode
     topics: Annotated[list[Slug], Ref("topic")] = []
+    rank: Rank = RANK
     citations: Citations

@@ -5,12 +5,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.claims.schemas import ClaimsQuery
+from app.claims.service import with_claims
 from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
 from app.statements import service
-from app.statements.schemas import StatementPublic, StatementQuery
+from app.statements.schemas import StatementDetail, StatementPublic, StatementQuery
 
 router = APIRouter(prefix="/statements", tags=["statements"])
 StatementId = Annotated[
@@ -47,12 +49,22 @@ async def list_statements(
     "/{statement_id}",
     operation_id="get_statement",
     summary="Get one statement",
-    response_model=StatementPublic,
+    response_model=StatementDetail,
     responses=DETAIL_RESPONSES,
 )
-async def get_statement(request: Request, db: DatabaseDep, statement_id: StatementId) -> Response:
+async def get_statement(
+    request: Request, db: DatabaseDep, statement_id: StatementId, claims: ClaimsQuery = None
+) -> Response:
     """A statement with its speaker, the event it was made at, its date, text, mode
     (quoted or paraphrased), topics and citations."""
     return await detail_response(
-        request, db, partial(service.get_statement, statement_id=statement_id)
+        request,
+        db,
+        with_claims(
+            partial(service.get_statement, statement_id=statement_id),
+            StatementDetail,
+            "statement",
+            statement_id,
+            claims,
+        ),
     )

@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from app.claims.schemas import WithClaims
 from app.events.schemas import DateRange
 from app.pagination import MAX_VALUES, ListQuery
 from app.schemas import CitationPublic, EventRef, Named
@@ -65,3 +66,7 @@ class StatementPublic(BaseModel):
     mode: StatementMode
     topics: list[Named]
     citations: list[CitationPublic]
+
+
+class StatementDetail(StatementPublic, WithClaims):
+    """One statement, with its claims by source when asked for (`?claims=`)."""

@@ -3,9 +3,11 @@
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import JSON, Column, text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from app.claims.models import RANK, Rank
 from app.countries.models import WIKIDATA_PATTERN
 from app.sources.models import Citations
 from app.values import Slug
@@ -23,6 +25,9 @@ class TopicCategory(StrEnum):
 class Topic(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=200)
     name: str
+    aliases: list[str] = SQLField(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
+    )
     category: str = SQLField(max_length=20, index=True)
     description: str | None = None
     wikidata: str | None = SQLField(default=None, max_length=20)
@@ -33,7 +38,9 @@ class TopicCreate(BaseModel):
 
     id: Slug
     name: str = Field(min_length=1)
+    aliases: list[str] = Field(default=[], description="Other names the source uses.")
     category: TopicCategory
     description: str | None = None
     wikidata: str | None = Field(default=None, pattern=WIKIDATA_PATTERN)
+    rank: Rank = RANK
     citations: Citations

@@ -5,6 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from app.claims.schemas import ClaimsQuery
+from app.claims.service import with_claims
 from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import Page
@@ -45,7 +47,15 @@ async def list_topics(
     response_model=TopicDetail,
     responses=DETAIL_RESPONSES,
 )
-async def get_topic(request: Request, db: DatabaseDep, topic_id: TopicId) -> Response:
+async def get_topic(
+    request: Request, db: DatabaseDep, topic_id: TopicId, claims: ClaimsQuery = None
+) -> Response:
     """A topic with its citations, the events that discussed it (by start date) and the
     statements made about it (by date)."""
-    return await detail_response(request, db, partial(service.get_topic, topic_id=topic_id))
+    return await detail_response(
+        request,
+        db,
+        with_claims(
+            partial(service.get_topic, topic_id=topic_id), TopicDetail, "topic", topic_id, claims
+        ),
+    )

@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from app.claims.schemas import WithClaims
 from app.pagination import ListQuery
 from app.schemas import CitationPublic, EventRef, StatementRef
 from app.topics.models import TopicCategory
@@ -30,13 +31,17 @@ class TopicPublic(BaseModel):
 
     id: str = Field(examples=["libya-crisis"])
     name: str = Field(examples=["Crisis in Libya"])
+    aliases: list[str] = Field(
+        description="Other names its sources use for it.",
+        examples=[[]],
+    )
     category: TopicCategory
     description: str | None = Field(examples=["The crisis in Libya."])
     wikidata: str | None = Field(examples=["Q7942"])
     citations: list[CitationPublic]
 
 
-class TopicDetail(TopicPublic):
+class TopicDetail(TopicPublic, WithClaims):
     """A topic with the events that discussed it and what was said about it."""
 
     events: list[EventRef] = Field(description="Events that discussed it, by start date.")

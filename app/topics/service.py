@@ -45,6 +45,7 @@ def build_topics(connection: Connection, rows: list[Row[Any]]) -> list[TopicPubl
         TopicPublic(
             id=row.id,
             name=row.name,
+            aliases=row.aliases,
             category=row.category,
             description=row.description,
             wikidata=row.wikidata,

@@ -138,7 +138,7 @@ def test_excerpts_match_across_line_breaks_and_runs_of_spaces(
                  hit US$17.2 billion"
     """,
     )
-    assert seed(seeded_engine, [bundle]).total == 2  # the topic and its citation
+    assert seed(seeded_engine, [bundle]).total == 3  # the topic, its citation and its claim
 
 
 @pytest.mark.parametrize(
@@ -248,14 +248,15 @@ def test_yaml_is_parsed_with_a_safe_loader(empty_engine: Engine, tmp_path: Path)
     assert not Path("pwned").exists()
 
 
-def test_duplicate_ids_across_bundles_are_refused(seeded_engine: Engine, tmp_path: Path):
+def test_one_source_claiming_an_id_twice_across_bundles_is_refused(seeded_engine: Engine, tmp_path: Path):
     write_bundle(tmp_path, "one.yaml", GOOD_PERSON)
     write_bundle(tmp_path, "two.yaml", GOOD_PERSON)
     with pytest.raises(SeedFailed) as failure:
         seed(seeded_engine, [tmp_path])
     (error,) = failure.value.errors
     assert error.file.endswith("two.yaml")
-    assert "duplicate person id 'another-putin' (first defined at " in error.message
+    message = f"duplicate person id 'another-putin' by source '{SOURCE_ID}' (first defined at "
+    assert message in error.message
     assert "one.yaml:3" in error.message
 
 
@@ -307,8 +308,9 @@ def test_reseeding_an_edited_bundle_replaces_the_facts_it_owns(
     bundle.write_text(edited, encoding="utf-8")
     report = seed(empty_engine, [bundle])
 
-    assert report.total == 1
+    assert report.total == 2  # the participant, and the source's claim that named them
     assert report.tables["event_participant"].deleted == 1
+    assert report.tables["claim"].updated == 1
     with empty_engine.connect() as connection:
         people = (
             connection.exec_driver_sql(
@@ -429,7 +431,7 @@ def as_ndjson(yaml_bundle: Path, folder: Path) -> Path:
         (folder / "sources" / source.name).write_text(
             source.read_text(encoding="utf-8"), encoding="utf-8"
         )
-    bundle = folder / "bundles" / "kb.ndjson"
+    bundle = folder / "bundles" / f"{yaml_bundle.stem}.ndjson"  # the same bundle, so named
     bundle.parent.mkdir(exist_ok=True)
     bundle.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return bundle
