@@ -248,7 +248,9 @@ def test_yaml_is_parsed_with_a_safe_loader(empty_engine: Engine, tmp_path: Path)
     assert not Path("pwned").exists()
 
 
-def test_one_source_claiming_an_id_twice_across_bundles_is_refused(seeded_engine: Engine, tmp_path: Path):
+def test_one_source_claiming_an_id_twice_across_bundles_is_refused(
+    seeded_engine: Engine, tmp_path: Path
+):
     write_bundle(tmp_path, "one.yaml", GOOD_PERSON)
     write_bundle(tmp_path, "two.yaml", GOOD_PERSON)
     with pytest.raises(SeedFailed) as failure:
