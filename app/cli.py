@@ -3,9 +3,10 @@
 import socket
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import typer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -96,12 +97,21 @@ def seed(
 
 
 def _existing_database() -> Engine | None:
-    """The settings' database when it exists and is migrated, else None (a SQLite file that
-    does not exist is not created)."""
+    """The settings' database, opened read-only, when it exists and is migrated, else None.
+    Nothing is created: no SQLite file, folder or journal."""
     url = make_url(get_settings().database_url)
-    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
-        return None
-    engine = _engine()
+    if url.get_backend_name() != "sqlite":
+        engine = create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
+    else:
+        path = Path(url.database or "")
+        if not path.is_file():
+            return None
+        # Read-only mode would leave a `-wal` and a `-shm` file beside a WAL database that no
+        # connection holds open (no `-wal` file yet): such a database, fully written to its
+        # file, is read as immutable.
+        wal_open = path.with_name(path.name + "-wal").exists()
+        mode = "mode=ro" if wal_open else "immutable=1"
+        engine = create_engine(f"sqlite:///file:{quote(str(path.resolve()))}?{mode}&uri=true")
     try:
         return engine if migrations.is_at_head(engine) else None
     except OperationalError:
@@ -112,7 +122,9 @@ def _existing_database() -> Engine | None:
 def validate(paths: PathsArg = None) -> None:
     """Run every check of `seed` without writing; exit 1 on any error.
 
-    References may point at records already in the database when it is migrated.
+    References may point at records in the other bundles given and, when the database
+    exists and is migrated, at records already in it (read only: nothing is written or
+    created). Every error of every file is listed, by file and line.
     """
     try:
         count = validate_bundles(_bundles(paths), _existing_database())
