@@ -1,4 +1,4 @@
-"""The `entente` command: migrate, seed, validate, serve."""
+"""The `entente` command: migrate, seed, validate, schema, serve."""
 
 import socket
 from pathlib import Path
@@ -132,6 +132,35 @@ def validate(paths: PathsArg = None) -> None:
         _fail(errors)
         return
     typer.echo(f"valid: {count} record(s)")
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option(help="Write the JSON Schema to this file (default: print it).")
+    ] = None,
+    authoring: Annotated[
+        Path | None,
+        typer.Option(help="Rewrite the generated part of this guide (docs/AUTHORING.md) instead."),
+    ] = None,
+) -> None:
+    """The JSON Schema of seed bundles, generated from the models (for editors); or the
+    reference of every section, field and allowed value in the authoring guide."""
+    from app.seeding import authoring as generated
+
+    if authoring is not None:
+        try:
+            text = generated.with_reference(authoring.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            typer.echo(f"{authoring}: {getattr(exc, 'strerror', None) or exc}", err=True)
+            raise typer.Exit(code=1) from None
+        authoring.write_text(text, encoding="utf-8")
+        typer.echo(f"{authoring}: generated part rewritten")
+    elif out is not None:
+        out.write_text(generated.schema_text(), encoding="utf-8")
+        typer.echo(f"{out}: written")
+    else:
+        typer.echo(generated.schema_text(), nl=False)
 
 
 @app.command()
