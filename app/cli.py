@@ -1,11 +1,12 @@
-"""The `entente` command: migrate, seed, validate, serve."""
+"""The `entente` command: migrate, seed, validate, schema, serve."""
 
 import socket
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import typer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -118,12 +119,21 @@ def unload(
 
 
 def _existing_database() -> Engine | None:
-    """The settings' database when it exists and is migrated, else None (a SQLite file that
-    does not exist is not created)."""
+    """The settings' database, opened read-only, when it exists and is migrated, else None.
+    Nothing is created: no SQLite file, folder or journal."""
     url = make_url(get_settings().database_url)
-    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
-        return None
-    engine = _engine()
+    if url.get_backend_name() != "sqlite":
+        engine = create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
+    else:
+        path = Path(url.database or "")
+        if not path.is_file():
+            return None
+        # Read-only mode would leave a `-wal` and a `-shm` file beside a WAL database that no
+        # connection holds open (no `-wal` file yet): such a database, fully written to its
+        # file, is read as immutable.
+        wal_open = path.with_name(path.name + "-wal").exists()
+        mode = "mode=ro" if wal_open else "immutable=1"
+        engine = create_engine(f"sqlite:///file:{quote(str(path.resolve()))}?{mode}&uri=true")
     try:
         return engine if migrations.is_at_head(engine) else None
     except OperationalError:
@@ -134,7 +144,9 @@ def _existing_database() -> Engine | None:
 def validate(paths: PathsArg = None) -> None:
     """Run every check of `seed` without writing; exit 1 on any error.
 
-    References may point at records already in the database when it is migrated.
+    References may point at records in the other bundles given and, when the database
+    exists and is migrated, at records already in it (read only: nothing is written or
+    created). Every error of every file is listed, by file and line.
     """
     try:
         count = validate_bundles(_bundles(paths), _existing_database())
@@ -142,6 +154,35 @@ def validate(paths: PathsArg = None) -> None:
         _fail(errors)
         return
     typer.echo(f"valid: {count} record(s)")
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option(help="Write the JSON Schema to this file (default: print it).")
+    ] = None,
+    authoring: Annotated[
+        Path | None,
+        typer.Option(help="Rewrite the generated part of this guide (docs/AUTHORING.md) instead."),
+    ] = None,
+) -> None:
+    """The JSON Schema of seed bundles, generated from the models (for editors); or the
+    reference of every section, field and allowed value in the authoring guide."""
+    from app.seeding import authoring as generated
+
+    if authoring is not None:
+        try:
+            text = generated.with_reference(authoring.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            typer.echo(f"{authoring}: {getattr(exc, 'strerror', None) or exc}", err=True)
+            raise typer.Exit(code=1) from None
+        authoring.write_text(text, encoding="utf-8")
+        typer.echo(f"{authoring}: generated part rewritten")
+    elif out is not None:
+        out.write_text(generated.schema_text(), encoding="utf-8")
+        typer.echo(f"{out}: written")
+    else:
+        typer.echo(generated.schema_text(), nl=False)
 
 
 @app.command()

@@ -65,6 +65,18 @@ def read_source_text(folder: Path, record: SourceCreate) -> tuple[str | None, st
         return None, f"cannot read {text_path}: {reason}"
 
 
+_SECTIONS = {kind: section for section, kind in SECTION_KINDS.items()}
+
+
+def unknown(kind: str, ref_id: str) -> str:
+    """The error of a reference to a record that no bundle of the run defines and the
+    database does not hold, with where such a record is defined."""
+    return (
+        f"unknown {kind} '{ref_id}': define it under `{_SECTIONS[kind]}:` in this bundle or "
+        "in another bundle given with it, or seed the bundle that defines it first"
+    )
+
+
 @dataclass(slots=True)
 class _Waiting:
     """A reference, or a citation, that waits for every record to be read."""
@@ -105,20 +117,22 @@ class Checker:
     def check(
         self, raw: RawRecord, model: BaseModel, claimant: str | None = None
     ) -> list[SeedError]:
-        """The errors of one validated record that can be told now (the rest: `finish`).
-        Several sources (`claimant`) may each claim a record of the same id; one may not
-        claim it twice."""
+        """The errors of one record that can be told now (the rest: `finish`). The record
+        may be invalid: then `model` holds what did validate, a field that did not is None
+        (`app.seeding.partial`). Several sources (`claimant`) may each claim a record of the
+        same id; one may not claim it twice."""
         if isinstance(model, CountryCreate):
             return self._country(raw, model)
         errors: list[SeedError] = []
         key = (SECTION_KINDS[raw.section], model.id)  # type: ignore[attr-defined]
-        self.defined.setdefault(key, (raw.file.display, raw.line))
-        first = self.claimed.setdefault((*key, claimant), (raw.file.display, raw.line))
-        if first != (raw.file.display, raw.line):
-            where = f"{first[0]}:{first[1]}"
-            by = f" by source '{claimant}'" if claimant else ""
-            message = f"duplicate {key[0]} id '{key[1]}'{by} (first defined at {where})"
-            errors.append(raw.error((*raw.loc, "id"), message))
+        if key[1] is not None:
+            self.defined.setdefault(key, (raw.file.display, raw.line))
+            first = self.claimed.setdefault((*key, claimant), (raw.file.display, raw.line))
+            if first != (raw.file.display, raw.line):
+                where = f"{first[0]}:{first[1]}"
+                by = f" by source '{claimant}'" if claimant else ""
+                message = f"duplicate {key[0]} id '{key[1]}'{by} (first defined at {where})"
+                errors.append(raw.error((*raw.loc, "id"), message))
         self._visit(raw, raw.loc, model, errors)
         return errors
 
@@ -130,6 +144,8 @@ class Checker:
             if isinstance(value, list):
                 seen: set[str] = set()
                 for index, item in enumerate(value):
+                    if item is None:
+                        continue
                     if item in seen:
                         message = f"{kind} '{item}' is listed twice"
                         errors.append(raw.error((*loc, name, index), message))
@@ -137,7 +153,7 @@ class Checker:
                     self._reference(raw, (*loc, name, index), kind, item)
             elif value is not None:
                 self._reference(raw, (*loc, name), kind, value)
-        if isinstance(model, CitationCreate):
+        if isinstance(model, CitationCreate) and model.excerpt is not None:
             source_id = model.source or raw.default_source
             if source_id is None:
                 message = "no source: name one, or set `default_source` in the bundle"
@@ -173,6 +189,8 @@ class Checker:
         return [raw.error((*loc, "excerpt"), message)]
 
     def _country(self, raw: RawRecord, model: CountryCreate) -> list[SeedError]:
+        if model.code is None or model.wikidata is None:
+            return []
         earlier = self.countries.setdefault(model.code, (model.wikidata, raw.file.display))
         if earlier[0] == model.wikidata:
             return []
@@ -188,14 +206,14 @@ class Checker:
             raw, loc = waiting.record, waiting.loc
             if waiting.kind == "source":
                 if self._text(waiting.id) is None:
-                    errors.append(raw.error((*loc, "source"), f"unknown source '{waiting.id}'"))
+                    errors.append(raw.error((*loc, "source"), unknown("source", waiting.id)))
                 else:
                     errors += self._excerpt(raw, loc, waiting.id, waiting.excerpt)
             elif (waiting.kind, waiting.id) not in self.defined and (
                 waiting.kind,
                 waiting.id,
             ) not in stored:
-                errors.append(raw.error(loc, f"unknown {waiting.kind} '{waiting.id}'"))
+                errors.append(raw.error(loc, unknown(waiting.kind, waiting.id)))
         return errors
 
     def _stored(self, wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:

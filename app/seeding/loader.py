@@ -26,6 +26,7 @@ from app.seeding.checks import Checker, read_source_text
 from app.seeding.claims import ClaimPass, claiming_source, claims_of, country_wikidata
 from app.seeding.derived import refresh_derived
 from app.seeding.errors import SeedError, SeedFailed
+from app.seeding.partial import salvage
 from app.seeding.rows import Rows, build_rows
 from app.seeding.write import Changes, Writer
 from app.sources.models import Source, SourceCreate
@@ -42,10 +43,14 @@ LOAD_CACHE_KIB = 1024 * 1024
 
 
 def _validated(raw: parse.RawRecord) -> tuple[BaseModel | None, list[SeedError]]:
+    """The record's model and its validation errors. An invalid record's model holds the
+    fields that did validate (`salvage`), so that its other checks still run: one run of
+    `validate` reports every error."""
+    model_type = parse.item_model(raw.section)
     try:
-        return parse.item_model(raw.section).model_validate(raw.data), []
+        return model_type.model_validate(raw.data), []
     except ValidationError as exc:
-        return None, [
+        return salvage(model_type, raw.data), [
             raw.error((*raw.loc, *error["loc"]), error["msg"].removeprefix("Value error, "))
             for error in exc.errors(include_url=False)
         ]
@@ -66,7 +71,6 @@ class _Load:
         self.claims = claims
         self.errors: list[SeedError] = []
         self.records = 0
-        self.countries: dict[str, str | None] = {}
         self._rows = Rows()
         self._pending = 0
 
@@ -87,11 +91,11 @@ class _Load:
     def _record(self, raw: parse.RawRecord) -> None:
         model, errors = _validated(raw)
         source_text = None
-        if isinstance(model, SourceCreate):
+        if isinstance(model, SourceCreate) and (model.text, model.text_file) != (None, None):
             source_text, problem = read_source_text(raw.file.path.parent, model)
             if source_text is None:
                 errors.append(raw.error((*raw.loc, "text_file"), str(problem)))
-            else:
+            elif model.id is not None:  # None: an id that did not validate
                 self.checker.add_source(model.id, source_text)
         claimant = None
         if model is not None:

@@ -86,7 +86,11 @@ def test_a_bad_last_record_leaves_the_database_unchanged_and_is_located(
     (error,) = failure.value.errors
     assert error.file.endswith("late-error.yaml")
     assert error.line == 23
-    assert str(error).endswith(":23 events[1].participants[1].person: unknown person 'putin'")
+    assert str(error).endswith(
+        ":23 events[1].participants[1].person: unknown person 'putin': define it under "
+        "`people:` in this bundle or in another bundle given with it, or seed the bundle that "
+        "defines it first"
+    )
     assert dump(seeded_engine) == before
 
 
@@ -141,6 +145,11 @@ def test_excerpts_match_across_line_breaks_and_runs_of_spaces(
     assert seed(seeded_engine, [bundle]).total == 3  # the topic, its citation and its claim
 
 
+WHERE_DEFINED = (
+    "in this bundle or in another bundle given with it, or seed the bundle that defines it first"
+)
+
+
 @pytest.mark.parametrize(
     ("record", "message"),
     [
@@ -152,7 +161,8 @@ def test_excerpts_match_across_line_breaks_and_runs_of_spaces(
                 text: "Hello"
                 mode: paraphrase
                 citations: ["French President Emmanuel Macron"]""",
-            "statements[0].speaker: unknown person 'jacques-chirac'",
+            "statements[0].speaker: unknown person 'jacques-chirac': define it under `people:` "
+            + WHERE_DEFINED,
         ),
         (
             """statements:
@@ -163,7 +173,8 @@ def test_excerpts_match_across_line_breaks_and_runs_of_spaces(
                 mode: paraphrase
                 topics: [brexit]
                 citations: ["French President Emmanuel Macron"]""",
-            "statements[0].topics[0]: unknown topic 'brexit'",
+            "statements[0].topics[0]: unknown topic 'brexit': define it under `topics:` "
+            + WHERE_DEFINED,
         ),
         (
             """people:
