@@ -2,7 +2,12 @@
 
 from sqlmodel import SQLModel
 
-from app.assessments.models import Assessment, AssessmentCountry, AssessmentOrganization
+from app.assessments.models import (
+    Assessment,
+    AssessmentCountry,
+    AssessmentOrganization,
+    AssessmentTopic,
+)
 from app.countries.models import Country
 from app.events.models import (
     Event,
@@ -21,7 +26,7 @@ from app.revision import KnowledgeBaseRevision
 from app.search.models import SearchDocument
 from app.sources.models import Citation, Source
 from app.statements.models import Statement, StatementTopic
-from app.topics.models import Topic
+from app.topics.models import Topic, TopicCountry
 
 metadata = SQLModel.metadata
 
@@ -29,6 +34,7 @@ __all__ = [
     "Assessment",
     "AssessmentCountry",
     "AssessmentOrganization",
+    "AssessmentTopic",
     "Citation",
     "Country",
     "Event",
@@ -52,5 +58,6 @@ __all__ = [
     "Statement",
     "StatementTopic",
     "Topic",
+    "TopicCountry",
     "metadata",
 ]

@@ -18,6 +18,7 @@ from app.countries.models import CountryCreate
 from app.seeding.bundle import SECTION_KINDS
 from app.seeding.errors import SeedError
 from app.seeding.parse import RawRecord
+from app.seeding.semantics import Semantics, near_miss
 from app.seeding.yaml_lines import Loc
 from app.sources.models import CitationCreate, SourceCreate
 from app.values import Ref
@@ -88,6 +89,10 @@ class Checker:
     _texts: dict[str, str | None] = field(default_factory=dict)  # source id -> folded text
     # (source id, excerpt) -> whether it occurs: a large load cites the same sentences often.
     _found: dict[tuple[str, str], bool] = field(default_factory=dict)
+    semantics: Semantics = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.semantics = Semantics(self.connection)
 
     def add_source(self, source_id: str, source_text: str) -> None:
         self._texts[source_id] = fold_whitespace(source_text)
@@ -113,6 +118,7 @@ class Checker:
             message = f"duplicate {key[0]} id '{key[1]}' (first defined at {where})"
             errors.append(raw.error((*raw.loc, "id"), message))
         self._visit(raw, raw.loc, model, errors)
+        errors += self.semantics.check(raw, model, self._text)
         return errors
 
     def _visit(self, raw: RawRecord, loc: Loc, model: BaseModel, errors: list[SeedError]) -> None:
@@ -163,6 +169,8 @@ class Checker:
             return []
         shown = excerpt if len(excerpt) <= 90 else excerpt[:87] + "..."
         message = f"excerpt not found in source '{source_id}': \"{shown}\""
+        hint = near_miss(excerpt, self._text(source_id) or "")
+        message += f"; {hint}" if hint else ""
         return [raw.error((*loc, "excerpt"), message)]
 
     def _country(self, raw: RawRecord, model: CountryCreate) -> list[SeedError]:
@@ -189,7 +197,7 @@ class Checker:
                 waiting.id,
             ) not in stored:
                 errors.append(raw.error(loc, f"unknown {waiting.kind} '{waiting.id}'"))
-        return errors
+        return errors + self.semantics.finish(self._text)
 
     def _stored(self, wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which of `wanted` (kind, id) the database holds."""

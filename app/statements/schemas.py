@@ -31,7 +31,7 @@ class StatementQuery(ListQuery, DateRange):
     )
     mode: StatementMode | None = Field(
         default=None,
-        description="`direct_quote` (words in quotation marks) or `paraphrase`.",
+        description="`direct_quote` (only words the source quotes) or `paraphrase`.",
     )
     q: str | None = Field(
         default=None,
@@ -60,8 +60,18 @@ class StatementPublic(BaseModel):
             "France is willing to “join Russia in researching and shaping a security "
             "structure between Russia and Europe”."
         ],
-        description="The words, with the source's quotation marks around quoted ones.",
+        description="A `direct_quote`: only the words the source quotes; a `paraphrase`: "
+        "what was said, with the source's quotation marks around any words it quotes.",
     )
     mode: StatementMode
+    quoted_phrases: list[str] = Field(
+        examples=[
+            [
+                "join Russia in researching and shaping a security structure between "
+                "Russia and Europe"
+            ]
+        ],
+        description="The words of a paraphrase that the source gives in quotation marks.",
+    )
     topics: list[Named]
     citations: list[CitationPublic]
