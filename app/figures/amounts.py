@@ -166,3 +166,51 @@ def written_precision(
             return amount.significant_figures, low, high
     low, high = bounds(quantity.value, quantity.qualifier, None, quantity.unit)
     return None, low, high
+
+
+@dataclass(frozen=True, slots=True)
+class Implied:
+    """The earlier value a change implies, rounded to what its inputs allow."""
+
+    value: float
+    significant_figures: int
+    low: float | None
+    high: float | None
+
+
+def _step_of(number: float) -> float:
+    """The place value of the last digit of `number` as written (11: 1, 11.5: 0.1)."""
+    exponent = Decimal(repr(number)).normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return float(10.0 ** min(exponent, 0))
+
+
+def implied_before(
+    value: float,
+    low: float | None,
+    high: float | None,
+    percent: float,
+    significant_figures: int | None,
+) -> Implied:
+    """The value before a change of `percent` that led to `value` (known within
+    [low, high]): 17.2 billion (17.15 to 17.25) after +11% (10.5 to 11.5) was 15.5 billion,
+    between 15.38 and 15.62 billion."""
+    exact = value / (1 + percent / 100)
+    step = _step_of(percent)
+    if low is None or high is None:
+        percent_digits = len(Decimal(repr(abs(percent))).normalize().as_tuple().digits)
+        digits = min(significant_figures or percent_digits, percent_digits)
+        place = 10.0 ** (math.floor(math.log10(abs(exact))) - digits + 1) if exact else 1.0
+        rounded = round_to(exact, place)
+        return Implied(rounded, figures_of(rounded, place), None, None)
+    lowest = low / (1 + (percent + step / 2) / 100)
+    highest = high / (1 + (percent - step / 2) / 100)
+    place = significant_place(lowest, exact, highest)
+    rounded = round_to(exact, place)
+    finer = place / 10
+    return Implied(
+        rounded,
+        figures_of(rounded, place),
+        math.floor(lowest / finer) * finer,
+        math.ceil(highest / finer) * finer,
+    )

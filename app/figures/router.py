@@ -36,7 +36,7 @@ async def list_figures(
     request: Request, db: DatabaseDep, query: Annotated[FigureQuery, Query()]
 ) -> Response:
     """Measured values of relationships (trade, direct investment, companies, planned
-    cultural events, leader meetings), latest period first by default.
+    cultural activities, leader meetings), latest period first by default.
 
     Filters combine with AND: any of the `metric`s given, the `country` and `partner` (for
     the symmetric metrics `bilateral_trade` and `leader_meetings` either order of the pair

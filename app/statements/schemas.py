@@ -50,7 +50,7 @@ class StatementQuery(ListQuery, DateRange):
 class StatementPublic(BaseModel):
     """What a person said, where and when, quoted or paraphrased, and the words that attest it."""
 
-    id: str = Field(examples=["macron-2019-08-19-security-structure-russia-europe"])
+    id: str = Field(examples=["macron-2019-08-security-structure-russia-europe"])
     speaker: Named
     event: EventRef | None = Field(description="The event at which it was said.")
     date: PartialDate

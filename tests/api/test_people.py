@@ -41,7 +41,7 @@ def test_putin_is_president_of_russia_and_was_the_guest_of_the_august_visit(api:
 def test_macron_called_france_and_russia_the_two_great_powers_in_europe(api: TestClient):
     macron = api.get("/api/v1/people/emmanuel-macron").json()
     quote = next(s for s in macron["statements"] if "two great powers in Europe" in s["text"])
-    assert quote["id"] == "macron-2019-08-19-two-great-powers-in-europe"
+    assert quote["id"] == "macron-2019-08-two-great-powers-in-europe"
     assert (quote["mode"], quote["date"], quote["event"]) == (
         "direct_quote",
         "2019-08-19",

@@ -155,7 +155,7 @@ def test_statements_and_assessments_of_the_pair(api: TestClient):
     relations = dossier(api)
     speakers = {s["speaker"]["id"] for s in relations["statements"]}
     assert speakers == {"emmanuel-macron", "vladimir-putin"}
-    assert "macron-2019-08-19-two-great-powers-in-europe" in {
+    assert "macron-2019-08-two-great-powers-in-europe" in {
         s["id"] for s in relations["statements"]
     }
     assessments = relations["assessments"]

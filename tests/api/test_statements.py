@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 
 PRESS_CONFERENCE = "2019-08-19-putin-macron-joint-press-conference"
 TALKS = "2019-08-19-putin-macron-talks-bregancon"
-SECURITY_STRUCTURE = "macron-2019-08-19-security-structure-russia-europe"
+SECURITY_STRUCTURE = "macron-2019-08-security-structure-russia-europe"
 
 
 def ids(response) -> list[str]:
@@ -34,9 +34,9 @@ def test_what_macron_said_about_a_security_structure_and_where(api: TestClient):
 def test_the_direct_quotes_are_the_three_statements_in_quotation_marks(api: TestClient):
     quoted = api.get("/api/v1/statements", params={"mode": "direct_quote"}).json()["items"]
     assert sorted(s["id"] for s in quoted) == [
-        "macron-2019-08-19-revive-eu-russia-trust",
+        "macron-2019-08-revive-eu-russia-trust",
         SECURITY_STRUCTURE,
-        "macron-2019-08-19-two-great-powers-in-europe",
+        "macron-2019-08-two-great-powers-in-europe",
     ]
     assert all("“" in s["text"] and "”" in s["text"] for s in quoted)
     paraphrased = ids(api.get("/api/v1/statements", params={"mode": "paraphrase"}))
@@ -68,7 +68,7 @@ def test_filters_combine(api: TestClient):
             "/api/v1/statements",
             params={"event": PRESS_CONFERENCE, "topic": "russia-eu-relations"},
         )
-    ) == ["macron-2019-08-19-revive-eu-russia-trust"]
+    ) == ["macron-2019-08-revive-eu-russia-trust"]
     assert ids(api.get("/api/v1/statements", params={"speaker": "dmitry-medvedev"})) == []
 
 

@@ -30,7 +30,7 @@ def test_when_was_the_libya_crisis_discussed(api: TestClient):
 def test_what_was_said_about_security_in_europe(api: TestClient):
     topic = api.get("/api/v1/topics/security-in-europe").json()
     (said,) = topic["statements"]
-    assert said["id"] == "macron-2019-08-19-security-structure-russia-europe"
+    assert said["id"] == "macron-2019-08-security-structure-russia-europe"
     assert (said["speaker"]["id"], said["date"], said["mode"]) == (
         "emmanuel-macron",
         "2019-08-19",
