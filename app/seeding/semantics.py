@@ -29,7 +29,7 @@ from app.seeding.errors import SeedError
 from app.seeding.parse import RawRecord
 from app.sources.models import CitationCreate, SourceCreate
 from app.statements.models import StatementCreate, StatementMode
-from app.values import PartialDate, Precision
+from app.values import PartialDate, Precision, iso_day
 
 TextOf = Callable[[str], str | None]  # source id -> its folded text, None if unknown
 # Beyond this many characters of source text, no closest passage is looked for.
@@ -188,7 +188,11 @@ class Semantics:
                 ),
                 {"id": source_id},
             ).one_or_none()
-            self.published[source_id] = PartialDate.from_columns(*row) if row else None
+            self.published[source_id] = (
+                PartialDate.required(_day(row[0]), _day(row[1]), row[2])
+                if row and row[0] is not None
+                else None
+            )
         return self.published.get(source_id)
 
     def _event(self, raw: RawRecord, model: EventCreate) -> list[SeedError]:
@@ -219,6 +223,11 @@ class Semantics:
                 said = ", ".join(f'"{m.words}" ({_span(m)})' for m in mentions)
                 errors.append(raw.error((*raw.loc, name), f"{said} is not {date}"))
         return errors
+
+
+def _day(value: object) -> dt.date:
+    """A date column's value, as the driver gives it (a date, or ISO text on SQLite)."""
+    return dt.date.fromisoformat(iso_day(value))
 
 
 def _span(mention: DateMention) -> str:

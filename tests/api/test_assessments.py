@@ -119,3 +119,12 @@ def test_an_unknown_stance_is_refused(api: TestClient):
     response = api.get("/api/v1/assessments", params={"stance": "lukewarm"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["location"][:2] == ["query", "stance"]
+
+
+def test_economic_progress_is_judged_on_its_topic_without_a_stance(api: TestClient):
+    progress = api.get("/api/v1/assessments/ru-fr-2019-08-economic-trade-progress").json()
+    assert progress["topics"] == [
+        {"id": "economic-and-trade-cooperation", "name": "Economic and trade cooperation"}
+    ]
+    assert (progress["stance"], progress["holder"]) == (None, "author")
+    assert progress["citations"][0]["excerpt"].startswith("Positive progress has been made")
