@@ -2,7 +2,12 @@
 
 from sqlmodel import SQLModel
 
-from app.assessments.models import Assessment, AssessmentCountry, AssessmentOrganization
+from app.assessments.models import (
+    Assessment,
+    AssessmentCountry,
+    AssessmentOrganization,
+    AssessmentTopic,
+)
 from app.claims.models import Claim, ClaimDispute
 from app.countries.models import Country
 from app.events.models import (
@@ -22,7 +27,7 @@ from app.revision import KnowledgeBaseRevision
 from app.search.models import SearchDocument
 from app.sources.models import Citation, Source
 from app.statements.models import Statement, StatementTopic
-from app.topics.models import Topic
+from app.topics.models import Topic, TopicCountry
 
 metadata = SQLModel.metadata
 
@@ -30,6 +35,7 @@ __all__ = [
     "Assessment",
     "AssessmentCountry",
     "AssessmentOrganization",
+    "AssessmentTopic",
     "Citation",
     "Claim",
     "ClaimDispute",
@@ -55,5 +61,6 @@ __all__ = [
     "Statement",
     "StatementTopic",
     "Topic",
+    "TopicCountry",
     "metadata",
 ]

@@ -23,7 +23,7 @@ SAMPLE_URLS = {
     "get_figure": "/api/v1/figures/ru-fr-bilateral-trade-2018",
     "get_figure_series": "/api/v1/figures/series?metric=bilateral_trade&country=RU&partner=FR",
     "get_topic": "/api/v1/topics/libya-crisis",
-    "get_statement": "/api/v1/statements/macron-2019-08-19-security-structure-russia-europe",
+    "get_statement": "/api/v1/statements/macron-2019-08-security-structure-russia-europe",
     "get_assessment": "/api/v1/assessments/ru-fr-2019-08-visit-shows-improvement",
     "get_source": "/api/v1/sources/improving-russia-france-relations",
     "get_relations": "/api/v1/relations/RU/FR",

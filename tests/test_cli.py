@@ -23,7 +23,7 @@ def test_migrate_seed_and_validate_a_fresh_database(fresh_url, use_database):
     assert runner.invoke(app, ["migrate"]).exit_code == 0
     first = runner.invoke(app, ["seed"])
     assert first.exit_code == 0, first.output
-    assert "event: 7 inserted, 0 updated, 0 deleted" in first.output
+    assert "event: 6 inserted, 0 updated, 0 deleted" in first.output
     again = runner.invoke(app, ["seed", str(SEED_BUNDLES)])
     assert again.exit_code == 0
     assert again.output.strip() == "seeded: 0 row(s) changed"

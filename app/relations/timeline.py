@@ -220,7 +220,7 @@ def _branch(type_: TimelineType) -> tuple[Select[Any], list[ColumnElement[Any]]]
             span_last,
             assessment.c.period_text,
             false(),
-            assessment.c.stance + ": " + assessment.c.text,
+            func.coalesce(assessment.c.stance + ": ", "") + assessment.c.text,
         )
         .select_from(assessments)
         .join(assessment, assessment.c.id == assessment_id)

@@ -3,14 +3,15 @@
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import JSON, Column, text
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
+from app import references
 from app.claims.models import RANK, Rank
 from app.countries.models import WIKIDATA_PATTERN
 from app.sources.models import Citations
-from app.values import Slug
+from app.values import CountryCode, Slug
 
 
 class TopicCategory(StrEnum):
@@ -33,6 +34,17 @@ class Topic(SQLModel, table=True):
     wikidata: str | None = SQLField(default=None, max_length=20)
 
 
+class TopicCountry(SQLModel, table=True):
+    """A country a topic concerns (the crisis in Syria: SY)."""
+
+    __tablename__ = "topic_country"
+
+    topic_id: str = SQLField(sa_column_args=references("topic.id"), primary_key=True)
+    country: str = SQLField(sa_column_args=references("country.code"), primary_key=True)
+
+    __table_args__ = (Index("ix_topic_country_country_topic_id", "country", "topic_id"),)
+
+
 class TopicCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -42,5 +54,6 @@ class TopicCreate(BaseModel):
     category: TopicCategory
     description: str | None = None
     wikidata: str | None = Field(default=None, pattern=WIKIDATA_PATTERN)
+    countries: list[CountryCode] = Field(default=[], description="The countries it concerns.")
     rank: Rank = RANK
     citations: Citations

@@ -75,7 +75,7 @@ def test_a_large_load_then_the_same_again_changes_nothing(empty_engine: Engine, 
     loaded = dump(empty_engine, timestamps=False)
     second = seed(empty_engine, [SEED_BUNDLES, bundle])
 
-    assert first.tables["event"].inserted == 5000 + 7
+    assert first.tables["event"].inserted == 5000 + 6  # the seed article's six events
     assert second.total == 0
     assert dump(empty_engine, timestamps=False) == loaded
     assert len(loaded["event_document"]) == len(loaded["event"])
