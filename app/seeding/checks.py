@@ -125,8 +125,8 @@ class Checker:
         """The errors of one record that can be told now (the rest: `finish`). The record
         may be invalid: then `model` holds what did validate, a field that did not is None
         (`app.seeding.partial`) and `valid` is False: what reads the record's meaning (the
-        semantic checks) waits for a valid record. Several sources (`claimant`) may each claim a record of the
-        same id; one may not claim it twice."""
+        semantic checks) waits for a valid record. Several sources (`claimant`) may each
+        claim a record of the same id; one may not claim it twice."""
         if isinstance(model, CountryCreate):
             return self._country(raw, model)
         errors: list[SeedError] = []
