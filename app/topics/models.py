@@ -3,7 +3,7 @@
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import JSON, Column, Index, text
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -26,9 +26,7 @@ class TopicCategory(StrEnum):
 class Topic(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=200)
     name: str
-    aliases: list[str] = SQLField(
-        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
-    )
+    aliases: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     category: str = SQLField(max_length=20, index=True)
     description: str | None = None
     wikidata: str | None = SQLField(default=None, max_length=20)

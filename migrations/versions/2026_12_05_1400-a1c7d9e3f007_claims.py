@@ -50,10 +50,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("kind", "entity_id", "field", name="pk_claim_dispute"),
     )
     for table in WITH_ALIASES:
+        # Rows already there get no alias; the code writes the column of every new row.
         with op.batch_alter_table(table) as batch:
             batch.add_column(
                 sa.Column("aliases", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
             )
+        with op.batch_alter_table(table) as batch:
+            batch.alter_column("aliases", server_default=None)
 
 
 def downgrade() -> None:
