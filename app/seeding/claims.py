@@ -22,24 +22,13 @@ from app.countries.models import CountryCreate
 from app.events.models import EventDocument
 from app.seeding.bundle import SECTION_KINDS
 from app.seeding.parse import RawRecord, item_model
-from app.seeding.rows import Row, Rows, build_rows, removal_rows
+from app.seeding.rows import ENTITIES, Row, Rows, build_rows, removal_rows
 from app.seeding.write import KEYS_A_QUERY, Writer
 
 claim = Claim.__table__  # type: ignore[attr-defined]
 dispute = ClaimDispute.__table__  # type: ignore[attr-defined]
 document = EventDocument.__table__  # type: ignore[attr-defined]
 SECTIONS = {kind: section for section, kind in SECTION_KINDS.items()}
-ENTITY_TABLES = {
-    "organization": "organization",
-    "person": "person",
-    "place": "place",
-    "topic": "topic",
-    "event": "event",
-    "mechanism": "mechanism",
-    "figure": "figure",
-    "statement": "statement",
-    "assessment": "assessment",
-}
 Key = tuple[str, str]  # (kind, entity id)
 
 
@@ -196,7 +185,7 @@ class ClaimPass:
                     self.connection.execute(
                         delete(document).where(document.c.event_id == entity_id)
                     )
-                self.writer.remove(ENTITY_TABLES[kind], [entity_id])
+                self.writer.remove(ENTITIES[SECTIONS[kind]][0], [entity_id])
 
 
 def claims_of(connection: Connection, source_id: str) -> list[Any]:

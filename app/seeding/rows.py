@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -12,6 +13,7 @@ from app.events.models import EventCreate
 from app.figures.amounts import written_precision
 from app.figures.models import FigureCreate
 from app.mechanisms.models import MechanismCreate
+from app.models import metadata
 from app.organizations.models import OrganizationCreate
 from app.people.models import PersonCreate
 from app.places.models import PlaceCreate
@@ -40,21 +42,33 @@ OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
     "citation": ("subject_type", "subject_id"),
     "claim_dispute": ("kind", "entity_id"),
 }
-# Each section's child tables (their rows go with the record), and its citations' subject.
-CHILDREN: dict[str, tuple[tuple[str, ...], SubjectType]] = {
-    "organizations": ((), SubjectType.ORGANIZATION),
-    "people": (("position",), SubjectType.PERSON),
-    "places": ((), SubjectType.PLACE),
-    "topics": ((), SubjectType.TOPIC),
-    "events": (
-        ("event_country", "event_participant", "event_topic", "event_organization"),
-        SubjectType.EVENT,
-    ),
-    "mechanisms": (("mechanism_country", "mechanism_status"), SubjectType.MECHANISM),
-    "figures": (("figure_derivation",), SubjectType.FIGURE),
-    "statements": (("statement_topic",), SubjectType.STATEMENT),
-    "assessments": (("assessment_country", "assessment_organization"), SubjectType.ASSESSMENT),
+# Each section's table, and its citations' subject.
+ENTITIES: dict[str, tuple[str, SubjectType]] = {
+    "organizations": ("organization", SubjectType.ORGANIZATION),
+    "people": ("person", SubjectType.PERSON),
+    "places": ("place", SubjectType.PLACE),
+    "topics": ("topic", SubjectType.TOPIC),
+    "events": ("event", SubjectType.EVENT),
+    "mechanisms": ("mechanism", SubjectType.MECHANISM),
+    "figures": ("figure", SubjectType.FIGURE),
+    "statements": ("statement", SubjectType.STATEMENT),
+    "assessments": ("assessment", SubjectType.ASSESSMENT),
 }
+
+
+@cache
+def child_tables(table: str) -> tuple[str, ...]:
+    """The child tables whose rows belong to a record of `table` (their owner column refers
+    to it)."""
+    return tuple(
+        child
+        for child, columns in OWNER_COLUMNS.items()
+        if len(columns) == 1
+        and any(
+            key.column.table.name == table
+            for key in metadata.tables[child].c[columns[0]].foreign_keys
+        )
+    )
 
 
 @dataclass
@@ -81,9 +95,9 @@ class Rows:
 def removal_rows(section: str, record_id: str, rows: Rows) -> None:
     """Marks every child row and citation of a record to be deleted (the record's own row:
     `Writer.remove`)."""
-    tables, subject = CHILDREN[section]
-    for table in tables:
-        rows.own(table, record_id)
+    table, subject = ENTITIES[section]
+    for child in child_tables(table):
+        rows.own(child, record_id)
     rows.own("citation", subject.value, record_id)
 
 
