@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from app import migrations
+from app.auth.cli import keys
 from app.config import get_settings
 from app.db import make_engine
 from app.seeding.errors import SeedFailed
@@ -25,6 +26,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(keys, name="keys")
 
 PathsArg = Annotated[
     list[Path] | None,

@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from app.assessments.models import Assessment, AssessmentCountry, AssessmentOrganization
+from app.auth.models import ApiKey
 from app.claims.models import Claim, ClaimDispute
 from app.countries.models import Country
 from app.events.models import (
@@ -27,6 +28,7 @@ from app.topics.models import Topic
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ApiKey",
     "Assessment",
     "AssessmentCountry",
     "AssessmentOrganization",
