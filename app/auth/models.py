@@ -40,9 +40,7 @@ class ApiKey(SQLModel, table=True):
     never given to another key: what a name did stays that name's."""
 
     __tablename__ = "api_key"
-    __table_args__ = (
-        CheckConstraint("role IN ('contributor', 'reviewer', 'admin')", name="role"),
-    )
+    __table_args__ = (CheckConstraint("role IN ('contributor', 'reviewer', 'admin')", name="role"),)
 
     id: int | None = SQLField(default=None, primary_key=True)
     name: str = SQLField(max_length=100, unique=True)

@@ -11,8 +11,9 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from app.auth.models import ApiKey, Role
 
@@ -63,15 +64,14 @@ def create_key(connection: Connection, *, name: str, role: Role) -> str:
 COLUMNS = (TABLE.c.name, TABLE.c.role, TABLE.c.created_at, TABLE.c.revoked_at)
 
 
-def _record(row: tuple[str, str, dt.datetime, dt.datetime | None]) -> KeyRecord:
-    name, role, created_at, revoked_at = row
-    return KeyRecord(name, Role(role), created_at, revoked_at)
+def _record(row: Row[Any]) -> KeyRecord:
+    return KeyRecord(row.name, Role(row.role), row.created_at, row.revoked_at)
 
 
 def list_keys(connection: Connection) -> list[KeyRecord]:
     """Every key, revoked ones too, in the order they were made."""
     rows = connection.execute(select(*COLUMNS).order_by(TABLE.c.id))
-    return [_record(row._tuple()) for row in rows]
+    return [_record(row) for row in rows]
 
 
 def revoke_key(connection: Connection, *, name: str) -> KeyRecord:
@@ -79,7 +79,7 @@ def revoke_key(connection: Connection, *, name: str) -> KeyRecord:
     row = connection.execute(select(*COLUMNS).where(TABLE.c.name == name)).first()
     if row is None:
         raise KeyRefused(f"no key named {name!r}")
-    record = _record(row._tuple())
+    record = _record(row)
     if record.revoked_at is not None:
         return record
     now = dt.datetime.now(dt.UTC)
@@ -90,4 +90,4 @@ def revoke_key(connection: Connection, *, name: str) -> KeyRecord:
 def find_key(connection: Connection, *, key: str) -> KeyRecord | None:
     """The key's record, revoked or not; None for a key never made."""
     row = connection.execute(select(*COLUMNS).where(TABLE.c.key_hash == key_hash(key))).first()
-    return None if row is None else _record(row._tuple())
+    return None if row is None else _record(row)
