@@ -26,7 +26,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(keys, name="keys")
 
 PathsArg = Annotated[
     list[Path] | None,
@@ -61,6 +60,16 @@ def _require_migrated(engine: Engine) -> None:
             "the database is not migrated to the latest schema: run `entente migrate`", err=True
         )
         raise typer.Exit(code=2)
+
+
+def _migrated_engine() -> Engine:
+    engine = _engine()
+    _require_migrated(engine)
+    return engine
+
+
+# The keys commands open the database through `ctx.obj`.
+app.add_typer(keys, name="keys", context_settings={"obj": _migrated_engine})
 
 
 @app.command()
