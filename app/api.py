@@ -3,6 +3,7 @@
 from fastapi import Depends, FastAPI
 
 from app.assessments.router import router as assessments_router
+from app.auth.router import router as auth_router
 from app.countries.router import router as countries_router
 from app.deps import reject_control_characters
 from app.events.router import router as events_router
@@ -35,6 +36,7 @@ ROUTERS = (
     organizations_router,
     places_router,
     sources_router,
+    auth_router,
 )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from app import migrations
+from app.auth.cli import keys
 from app.config import get_settings
 from app.db import make_engine
 from app.seeding.errors import SeedFailed
@@ -59,6 +60,16 @@ def _require_migrated(engine: Engine) -> None:
             "the database is not migrated to the latest schema: run `entente migrate`", err=True
         )
         raise typer.Exit(code=2)
+
+
+def _migrated_engine() -> Engine:
+    engine = _engine()
+    _require_migrated(engine)
+    return engine
+
+
+# The keys commands open the database through `ctx.obj`.
+app.add_typer(keys, name="keys", context_settings={"obj": _migrated_engine})
 
 
 @app.command()

@@ -86,6 +86,26 @@ NOT_FOUND_DOC = _problem_doc(
         "instance": "/api/v1/events/no-such-event",
     },
 )
+UNAUTHORIZED_DOC = _problem_doc(
+    "No API key, or a malformed, unknown or revoked one (with `WWW-Authenticate: Bearer`).",
+    {
+        "type": "about:blank",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "unknown API key",
+        "instance": "/api/v1/me",
+    },
+)
+FORBIDDEN_DOC = _problem_doc(
+    "The API key's role is too low for this operation.",
+    {
+        "type": "about:blank",
+        "title": "Forbidden",
+        "status": 403,
+        "detail": "this operation needs the reviewer role or above; the key 'bob' is a contributor",
+        "instance": "/api/v1/sources",
+    },
+)
 NOT_MODIFIED_DOC = {"description": "Not modified: the `If-None-Match` ETag is current."}
 
 

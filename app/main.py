@@ -40,6 +40,7 @@ TAGS = [
     {"name": "sources", "description": "The documents every fact cites."},
     {"name": "relations", "description": "The dossier and timeline of a pair of countries."},
     {"name": "search", "description": "Full-text search across the knowledge base."},
+    {"name": "keys", "description": "API keys: `Authorization: Bearer KEY` (Authorize, above)."},
     {"name": "operations", "description": "Liveness and readiness probes."},
 ]
 

@@ -8,6 +8,7 @@ from app.assessments.models import (
     AssessmentOrganization,
     AssessmentTopic,
 )
+from app.auth.models import ApiKey
 from app.claims.models import Claim, ClaimDispute
 from app.countries.models import Country
 from app.events.models import (
@@ -32,6 +33,7 @@ from app.topics.models import Topic, TopicCountry
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ApiKey",
     "Assessment",
     "AssessmentCountry",
     "AssessmentOrganization",
