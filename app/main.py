@@ -9,6 +9,7 @@ from app.docs import install_docs
 from app.errors import install_error_handlers
 from app.health import router as health_router
 from app.http_cache import BodyETagMiddleware
+from app.middleware import install_middleware
 from app.observability import install_observability
 
 DESCRIPTION = """
@@ -65,6 +66,7 @@ def create_app(*, dependencies: Sequence[params.Depends] = ()) -> FastAPI:
     include_api(app)
     install_observability(app)
     app.add_middleware(BodyETagMiddleware)
+    install_middleware(app)
     install_error_handlers(app)
     install_docs(app)
     app.include_router(health_router)
