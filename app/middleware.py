@@ -37,8 +37,6 @@ class HttpMiddleware:
             return
         ROOT_PATH.set(scope.get("root_path", ""))
         head = scope["method"] == "HEAD"
-        if head:
-            scope = {**scope, "method": "GET"}
 
         async def send_head(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 405:
@@ -52,7 +50,15 @@ class HttpMiddleware:
                 message = {"type": "http.response.body", "body": b""}
             await send(message)
 
-        await self.app(scope, receive, send_head)
+        if not head:
+            await self.app(scope, receive, send_head)
+            return
+        inner = {**scope, "method": "GET"}
+        try:
+            await self.app(inner, receive, send_head)
+        finally:
+            # What routing added (the route, for the metrics' label), the method kept.
+            scope.update({key: value for key, value in inner.items() if key != "method"})
 
 
 class CompressionMiddleware(GZipMiddleware):
@@ -78,7 +84,7 @@ class CompressionMiddleware(GZipMiddleware):
         if gzip_tags:
             plain = ", ".join(tag.replace(GZIP_SUFFIX, '"') for tag in sent)
             raw = [(k, v) for k, v in scope["headers"] if k != b"if-none-match"]
-            scope = {**scope, "headers": [*raw, (b"if-none-match", plain.encode("latin-1"))]}
+            scope["headers"] = [*raw, (b"if-none-match", plain.encode("latin-1"))]
 
         async def send_tagged(message: Message) -> None:
             if message["type"] == "http.response.start":

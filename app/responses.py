@@ -61,19 +61,22 @@ def _any_tag(request: Request) -> bool:
     return request.headers.get("if-none-match", "").strip() == "*"
 
 
-def _current_etag(
-    connection: Connection, request: Request, representation: str, *, exists: bool
-) -> str:
+def _current_etag(connection: Connection, request: Request, representation: str) -> str:
     """The ETag of the answer to `request` at the knowledge base's current revision; raises
     `_NotModified` when the client holds it (it need not be built). `If-None-Match: *` is
-    left to the caller unless the resource is known to `exist`."""
+    the caller's to check, once it knows the resource exists (`_exists`)."""
     row = connection.execute(_REVISION).first()
     etag = make_etag(revision_text(*row) if row else "0", request, representation)
-    if (exists or not _any_tag(request)) and etag_matches(
-        request.headers.get("if-none-match"), etag
-    ):
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match and not _any_tag(request) and etag_matches(if_none_match, etag):
         raise _NotModified(etag)
     return etag
+
+
+def _exists(request: Request, etag: str) -> None:
+    """Called once the resource is found: `If-None-Match: *` then gives a 304."""
+    if _any_tag(request):
+        raise _NotModified(etag)
 
 
 def _not_modified(etag: str) -> Response:
@@ -145,7 +148,7 @@ async def detail_response(
     negotiate(request, None, DETAIL_FORMATS)
 
     def work(connection: Connection) -> tuple[str, bytes]:
-        etag = _current_etag(connection, request, "json", exists=False)
+        etag = _current_etag(connection, request, "json")
         # Keyed by the database too: tests (not a deployment) serve several from one process.
         key = f"{connection.engine.url}|{etag}"
         body = computed_cache().get(key) if costly else None
@@ -153,8 +156,7 @@ async def detail_response(
             body = fetch(connection).model_dump_json().encode()
             if costly:
                 computed_cache().put(key, body)
-        if _any_tag(request):  # it exists: `fetch` raises `NotFound` otherwise
-            raise _NotModified(etag)
+        _exists(request, etag)  # `fetch` raises `NotFound` otherwise
         return etag, body
 
     try:
@@ -186,8 +188,9 @@ async def list_response(
     facet_names = [str(name) for name in getattr(query, "facet", [])]
 
     def work(connection: Connection) -> tuple[str, bytes, str | None]:
-        etag = _current_etag(connection, request, fmt.value, exists=True)
+        etag = _current_etag(connection, request, fmt.value)
         items, next_key = listing.page(connection, query, after, query.limit)
+        _exists(request, etag)  # a list of an unknown pair raises `NotFound`
         next_cursor = encode_cursor(sort, next_key) if next_key is not None else None
         total = listing.count(connection, query) if query.count else None
         envelope: Page[Any]
@@ -233,9 +236,10 @@ async def _stream(
     batch = query.limit if one_page else STREAM_BATCH
 
     def first(connection: Connection) -> tuple[str, Slice[Any]]:
-        return _current_etag(connection, request, fmt.value, exists=True), listing.page(
-            connection, query, after, batch
-        )
+        etag = _current_etag(connection, request, fmt.value)
+        page = listing.page(connection, query, after, batch)
+        _exists(request, etag)
+        return etag, page
 
     try:
         etag, (items, next_key) = await db.run(first)
