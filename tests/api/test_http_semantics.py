@@ -3,9 +3,15 @@ unknown parameters, a root path behind a proxy, and Retry-After on a 503."""
 
 import csv
 import io
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -15,6 +21,7 @@ from app.db import Database
 from app.seeding.loader import seed
 from tests.api.test_http import problem
 from tests.conftest import app_on, copy_seed
+from tests.test_serve import free_port
 
 EVENT = "/api/v1/events/2019-08-19-putin-macron-talks-bregancon"
 TIMELINE = "/api/v1/relations/RU/FR/timeline"
@@ -312,3 +319,72 @@ def test_a_503_says_when_to_try_again(fresh_url, app_for):
             response = client.get(url)
             problem(response, 503)
             assert int(response.headers["retry-after"]) >= 1
+
+
+# Behind a reverse proxy that serves the API under a path prefix
+
+
+@pytest.fixture(params=["option", "setting"])
+def behind_a_proxy(request, seeded_engine: Engine) -> Iterator[str]:
+    """`entente serve` told its root path (`--root-path`, or `ENTENTE_ROOT_PATH`); the URL
+    the proxy forwards to (it strips the prefix, as proxies do)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "ENTENTE_DATABASE_URL": seeded_engine.url.render_as_string(hide_password=False),
+        "ENTENTE_LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
+    if request.param == "option":
+        command += ["--root-path", "/entente"]
+    else:
+        env["ENTENTE_ROOT_PATH"] = "/entente"
+    server = subprocess.Popen(
+        command,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def test_docs_and_every_link_start_with_the_root_path(behind_a_proxy: str):
+    def get(path: str) -> httpx.Response:
+        # What the proxy does with a request for /entente/...: forwards it without the prefix.
+        response = httpx.get(behind_a_proxy + path.removeprefix("/entente"), timeout=10)
+        assert response.status_code == 200, (path, response.text)
+        return response
+
+    first = get("/entente/api/v1/events?limit=2&country=RU")
+    next_url = first.headers["link"].split(">")[0].removeprefix("<")
+    assert next_url.startswith("/entente/api/v1/events?limit=2&country=RU&cursor=")
+    second = get(next_url)
+    assert second.json()["items"][0]["id"] not in {e["id"] for e in first.json()["items"]}
+
+    timeline = get("/entente/api/v1/relations/RU/FR/timeline").json()["items"]
+    assert timeline and all(item["url"].startswith("/entente/api/v1/") for item in timeline)
+    get(timeline[0]["url"])
+    hits = get("/entente/api/v1/search?q=Libya").json()["items"]
+    assert hits and all(hit["url"].startswith("/entente/api/v1/") for hit in hits)
+
+    assert get("/entente/openapi.json").json()["servers"] == [{"url": "/entente"}]
+    for page, asset in (("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")):
+        html = get("/entente" + page).text
+        assert "'/entente/openapi.json'" in html or '"/entente/openapi.json"' in html, page
+        assert f"/entente/docs-assets/{asset}" in html
+        get(f"/entente/docs-assets/{asset}")
