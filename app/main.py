@@ -24,7 +24,8 @@ Conventions: lists answer `{items, next_cursor, total}` and page with opaque key
 accepted as alpha-2 or alpha-3 in any case and answered as upper-case alpha-2; partial dates
 are `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; errors are RFC 9457 `application/problem+json`; every
 GET has a strong `ETag` (send `If-None-Match` for a `304`); lists also answer CSV
-(`Accept: text/csv` or `format=csv`) and NDJSON (`format=ndjson`).
+(`Accept: text/csv` or `format=csv`) and NDJSON (`format=ndjson`). Unknown query parameters
+are ignored, except a likely typo of a known one: a `422` that names the parameter meant.
 """
 
 TAGS = [
