@@ -76,11 +76,10 @@ class CompressionMiddleware(GZipMiddleware):
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        if "gzip" not in headers.get("accept-encoding", ""):
-            await super().__call__(scope, receive, send)
-            return
         sent = [tag.strip() for tag in headers.get("if-none-match", "").split(",")]
-        gzip_tags = {tag.removeprefix("W/") for tag in sent if tag.endswith(GZIP_SUFFIX)}
+        gzip_tags: set[str] = set()
+        if "gzip" in headers.get("accept-encoding", ""):
+            gzip_tags = {tag.removeprefix("W/") for tag in sent if tag.endswith(GZIP_SUFFIX)}
         if gzip_tags:
             plain = ", ".join(tag.replace(GZIP_SUFFIX, '"') for tag in sent)
             raw = [(k, v) for k, v in scope["headers"] if k != b"if-none-match"]
@@ -89,6 +88,8 @@ class CompressionMiddleware(GZipMiddleware):
         async def send_tagged(message: Message) -> None:
             if message["type"] == "http.response.start":
                 out = MutableHeaders(raw=message["headers"])
+                if message["status"] == 304:  # as the 200 it stands for would
+                    out.add_vary_header("Accept-Encoding")
                 etag = out.get("etag")
                 if etag and etag.endswith('"'):
                     tagged = etag[:-1] + GZIP_SUFFIX

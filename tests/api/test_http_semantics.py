@@ -166,6 +166,7 @@ def test_each_encoding_has_its_own_etag_and_each_revalidates(api: TestClient):
             cached = api.get(url, headers={**headers, "If-None-Match": etag})
             assert cached.status_code == 304, url
             assert cached.headers["etag"] == etag
+            assert "Accept-Encoding" in cached.headers["vary"]
         # The compressed tag names no representation a client without gzip gets.
         stale = api.get(url, headers={**PLAIN, "If-None-Match": zipped.headers["etag"]})
         assert stale.status_code == 200
