@@ -243,6 +243,10 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to bind.")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    root_path: Annotated[
+        str | None,
+        typer.Option(help="Path prefix a reverse proxy serves the API under (`/entente`)."),
+    ] = None,
 ) -> None:
     """Serve the API with uvicorn."""
     import uvicorn
@@ -254,6 +258,7 @@ def serve(
         workers=workers,
         proxy_headers=True,
         access_log=False,  # the app writes its own access line, with the request id
+        root_path=(settings.root_path if root_path is None else root_path).rstrip("/"),
         **SERVER_OPTIONS,
     )
     sock = listening_socket(host or settings.host, port or settings.port)

@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from app.claims.schemas import WithClaims
 from app.figures.models import Metric
@@ -61,8 +61,6 @@ class FigureQuery(ListQuery):
 
 class SeriesQuery(BaseModel):
     """One metric of one pair of countries."""
-
-    model_config = ConfigDict(extra="forbid")
 
     metric: Metric = Field(description="The metric of the series.")
     country: CountryCode = Field(

@@ -3,7 +3,7 @@
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.assessments.models import Stance
 from app.claims.schemas import DisputedFact
@@ -28,8 +28,6 @@ STATEMENTS = EVIDENCE
 
 class RelationsQuery(BaseModel):
     """What the dossier of a pair takes besides the pair."""
-
-    model_config = ConfigDict(extra="forbid")
 
     valid_at: PartialDate | None = Field(
         default=None,
