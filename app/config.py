@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `entente serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `entente serve` binds to.")
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="When set, `GET /metrics` answers only requests that send "
+        "`Authorization: Bearer <this token>` (others get a 401); unset, it answers anyone.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO",
         description="Least severe level of Entente's own log lines (any case); other "

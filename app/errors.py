@@ -142,7 +142,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and detail == "Not Found":
-        detail = f"no resource at {request.url.path}"
+        path = request.url.path
+        detail = f"no resource at {path}"
+        if path.endswith("/") and path.strip("/"):  # no redirect: see `create_app`
+            detail += f"; paths take no trailing slash ({path.rstrip('/')})"
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
     return problem_response(request, exc.status_code, detail, headers=exc.headers)
