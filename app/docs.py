@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.errors import NOT_FOUND_DOC, NOT_MODIFIED_DOC, VALIDATION_ERROR_DOC
+from app.openapi_answers import document_answers
 from app.security import page_policy
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
@@ -95,6 +96,7 @@ def install_docs(app: FastAPI) -> None:
                     content = operation.get("responses", {}).get("200", {}).get("content", {})
                     if example is not None and "application/json" in content:
                         content["application/json"]["example"] = example
+            document_answers(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
