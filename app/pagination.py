@@ -80,7 +80,7 @@ class ListQuery(BaseModel):
 class Page(BaseModel, Generic[T]):
     """One page of a list, and how to get the next."""
 
-    items: list[T]
+    items: list[T] = Field(description="This page's items, in the list's order.")
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null on the last page."
     )

@@ -190,9 +190,17 @@ class Quantity(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    value: float = Field(allow_inf_nan=False)
-    unit: str = Field(min_length=1, max_length=32, examples=["USD", "count", "minute"])
-    qualifier: Qualifier = Qualifier.EXACT
+    value: float = Field(allow_inf_nan=False, description="The number.")
+    unit: str = Field(
+        min_length=1,
+        max_length=32,
+        examples=["USD", "count", "minute"],
+        description="Its unit: an ISO 4217 currency code, `count`, `minute`, ...",
+    )
+    qualifier: Qualifier = Field(
+        default=Qualifier.EXACT,
+        description="How exact the source says the number is (exact, about, over, ...).",
+    )
     text: str | None = Field(default=None, description="The source's own words for it.")
 
 

@@ -80,7 +80,9 @@ class SeriesQuery(BaseModel):
 class ChangePublic(BaseModel):
     """A change in percent relative to an earlier period."""
 
-    percent: float = Field(examples=[11.0])
+    percent: float = Field(
+        examples=[11.0], description="The change in percent (negative for a fall)."
+    )
     relative_to: PartialDate
 
 
@@ -98,20 +100,30 @@ class SeriesChange(ChangePublic):
 class FigurePublic(BaseModel):
     """One measured value of a relationship, with the words that state it."""
 
-    id: str = Field(examples=["ru-fr-bilateral-trade-2018"])
-    metric: Metric
-    country: str = Field(examples=["RU"])
-    partner: str = Field(examples=["FR"])
+    id: str = Field(examples=["ru-fr-bilateral-trade-2018"], description="Figure id (a slug).")
+    metric: Metric = Field(description="What the figure measures.")
+    country: str = Field(examples=["RU"], description="The figure's country (upper-case alpha-2).")
+    partner: str = Field(
+        examples=["FR"], description="The figure's partner country (upper-case alpha-2)."
+    )
     period: PartialDate
     period_text: str | None = Field(description="The source's own words for a relative date.")
-    value: Quantity
+    value: Quantity = Field(
+        description="The figure: a number, its unit and how exact the source says it is."
+    )
     change: ChangePublic | None = Field(description="The change the source gives, if any.")
-    label: str | None = Field(examples=["two-way trade"])
+    label: str | None = Field(
+        examples=["two-way trade"], description="The source's own name for the figure."
+    )
     derived: bool = Field(description="Computed from other figures rather than cited.")
     derivation: str | None = Field(description="How a derived figure is computed.")
     derived_from: list[str] = Field(description="Ids of the figures a derived one comes from.")
-    notes: str | None
-    citations: list[CitationPublic]
+    notes: str | None = Field(
+        description="Context the source gives, in the knowledge base's own words."
+    )
+    citations: list[CitationPublic] = Field(
+        description="The sources' exact words that attest this record."
+    )
 
 
 class SeriesPoint(FigurePublic):
@@ -126,9 +138,13 @@ class SeriesPoint(FigurePublic):
 class FigureSeries(BaseModel):
     """One metric of one pair of countries over time."""
 
-    metric: Metric
-    country: str = Field(examples=["RU"])
-    partner: str = Field(examples=["FR"])
+    metric: Metric = Field(description="The metric of the series.")
+    country: str = Field(
+        examples=["RU"], description="The series' country, as asked (upper-case alpha-2)."
+    )
+    partner: str = Field(
+        examples=["FR"], description="The series' partner, as asked (upper-case alpha-2)."
+    )
     points: list[SeriesPoint] = Field(description="Ordered by period, oldest first.")
 
 

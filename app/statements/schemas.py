@@ -51,8 +51,11 @@ class StatementQuery(ListQuery, DateRange):
 class StatementPublic(BaseModel):
     """What a person said, where and when, quoted or paraphrased, and the words that attest it."""
 
-    id: str = Field(examples=["macron-2019-08-19-security-structure-russia-europe"])
-    speaker: Named
+    id: str = Field(
+        examples=["macron-2019-08-19-security-structure-russia-europe"],
+        description="Statement id (a slug).",
+    )
+    speaker: Named = Field(description="The person who made the statement.")
     event: EventRef | None = Field(description="The event at which it was said.")
     date: PartialDate
     date_text: str | None = Field(description="The source's own words for a relative date.")
@@ -63,9 +66,11 @@ class StatementPublic(BaseModel):
         ],
         description="The words, with the source's quotation marks around quoted ones.",
     )
-    mode: StatementMode
-    topics: list[Named]
-    citations: list[CitationPublic]
+    mode: StatementMode = Field(description="Whether the words are quoted directly or paraphrased.")
+    topics: list[Named] = Field(description="The topics discussed.")
+    citations: list[CitationPublic] = Field(
+        description="The sources' exact words that attest this record."
+    )
 
 
 class StatementDetail(StatementPublic, WithClaims):
