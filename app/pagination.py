@@ -62,7 +62,9 @@ class ListQuery(BaseModel):
         default=None,
         min_length=1,
         max_length=1000,
-        description="Opaque: the `next_cursor` of the previous page.",
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Opaque: the `next_cursor` of the previous page (URL-safe base64). A "
+        "cursor of another list or sort order, or altered, is a 422.",
     )
     count: bool = Field(default=False, description="Also count every matching item (`total`).")
     format: Format | None = Field(

@@ -23,6 +23,8 @@ from pydantic_core import core_schema
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What a path id may hold, as the OpenAPI document states it: no control character.
+ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 
 
 def has_control_characters(text: str) -> bool:

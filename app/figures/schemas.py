@@ -68,7 +68,9 @@ class SeriesQuery(BaseModel):
     country: CountryCode = Field(
         description="The figure's country; for a symmetric metric the order does not matter."
     )
-    partner: CountryCode = Field(description="The figure's partner.")
+    partner: CountryCode = Field(
+        description="The figure's partner; it must differ from `country` (else a 422)."
+    )
 
     @model_validator(mode="after")
     def _a_pair(self) -> "SeriesQuery":
