@@ -2,7 +2,7 @@
 
 import socket
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 import typer
@@ -19,6 +19,7 @@ from app.seeding.loader import seed as seed_bundles
 from app.seeding.loader import unload as unload_source
 from app.seeding.loader import validate as validate_bundles
 from app.seeding.write import Changes
+from app.server import SERVER_OPTIONS
 
 app = typer.Typer(
     help="Entente: a knowledge base of diplomatic relations, served as a typed REST API.",
@@ -219,10 +220,6 @@ def examples() -> None:
     _require_migrated(_engine())
     write(create_app())
     typer.echo("examples written")
-
-
-# The event loop and HTTP parser uvicorn serves with (bench/floor.py serves the same way).
-SERVER_OPTIONS: dict[str, Any] = {"loop": "asyncio", "http": "httptools"}
 
 
 def listening_socket(host: str, port: int) -> socket.socket:

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         default=[],
         description="Origins whose browser pages may call the API (CORS), separated by "
         "commas (`https://a.example,https://b.example`, or `*` for any); none by default.",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="When set, `GET /metrics` answers only requests that send "
+        "`Authorization: Bearer <this token>` (others get a 401); unset, it answers anyone.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO",

@@ -12,6 +12,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from app.errors import NOT_FOUND_DOC, NOT_MODIFIED_DOC, VALIDATION_ERROR_DOC
+from app.openapi_answers import document_answers
+from app.security import page_policy
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
@@ -43,6 +45,12 @@ def load_examples() -> dict[str, Any]:
     return dict(json.loads(EXAMPLES_FILE.read_text(encoding="utf-8")))
 
 
+def _with_policy(page: HTMLResponse) -> HTMLResponse:
+    """A documentation page with the CSP that lets its own assets and scripts run."""
+    page.headers["Content-Security-Policy"] = page_policy(bytes(page.body).decode())
+    return page
+
+
 def install_docs(app: FastAPI) -> None:
     """Swagger UI at /docs and ReDoc at /redoc, their assets served by the app itself."""
     app.mount(ASSETS_PATH, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
@@ -51,23 +59,27 @@ def install_docs(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        return get_swagger_ui_html(
-            openapi_url=root + (app.openapi_url or "/openapi.json"),
-            title=f"{app.title} - Swagger UI",
-            swagger_js_url=f"{root}{ASSETS_PATH}/swagger-ui-bundle.js",
-            swagger_css_url=f"{root}{ASSETS_PATH}/swagger-ui.css",
-            swagger_favicon_url=f"{root}{ASSETS_PATH}/favicon.png",
+        return _with_policy(
+            get_swagger_ui_html(
+                openapi_url=root + (app.openapi_url or "/openapi.json"),
+                title=f"{app.title} - Swagger UI",
+                swagger_js_url=f"{root}{ASSETS_PATH}/swagger-ui-bundle.js",
+                swagger_css_url=f"{root}{ASSETS_PATH}/swagger-ui.css",
+                swagger_favicon_url=f"{root}{ASSETS_PATH}/favicon.png",
+            )
         )
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "")
-        return get_redoc_html(
-            openapi_url=root + (app.openapi_url or "/openapi.json"),
-            title=f"{app.title} - ReDoc",
-            redoc_js_url=f"{root}{ASSETS_PATH}/redoc.standalone.js",
-            redoc_favicon_url=f"{root}{ASSETS_PATH}/favicon.png",
-            with_google_fonts=False,
+        return _with_policy(
+            get_redoc_html(
+                openapi_url=root + (app.openapi_url or "/openapi.json"),
+                title=f"{app.title} - ReDoc",
+                redoc_js_url=f"{root}{ASSETS_PATH}/redoc.standalone.js",
+                redoc_favicon_url=f"{root}{ASSETS_PATH}/favicon.png",
+                with_google_fonts=False,
+            )
         )
 
     def openapi() -> dict[str, Any]:
@@ -87,6 +99,7 @@ def install_docs(app: FastAPI) -> None:
                     content = operation.get("responses", {}).get("200", {}).get("content", {})
                     if example is not None and "application/json" in content:
                         content["application/json"]["example"] = example
+            document_answers(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -36,18 +36,32 @@ class InvalidInput(Exception):
 
 
 class FieldError(BaseModel):
-    location: list[str | int] = Field(examples=[["query", "limit"]])
-    message: str = Field(examples=["Input should be less than or equal to 500"])
+    location: list[str | int] = Field(
+        examples=[["query", "limit"]],
+        description="Where the field is: `query`, `path` or `header`, then its name.",
+    )
+    message: str = Field(
+        examples=["Input should be less than or equal to 500"], description="What is wrong with it."
+    )
 
 
 class Problem(BaseModel):
     """An RFC 9457 problem detail."""
 
-    type: str = Field(default="about:blank", examples=["about:blank"])
-    title: str = Field(examples=["Not Found"])
-    status: int = Field(examples=[404])
-    detail: str = Field(examples=["event 'no-such-event' not found"])
-    instance: str = Field(examples=["/api/v1/events/no-such-event"])
+    type: str = Field(
+        default="about:blank",
+        examples=["about:blank"],
+        description="A URI naming the kind of problem; `about:blank` when the status says it all.",
+    )
+    title: str = Field(examples=["Not Found"], description="The HTTP status' name.")
+    status: int = Field(examples=[404], description="The HTTP status code.")
+    detail: str = Field(
+        examples=["event 'no-such-event' not found"],
+        description="What went wrong with this request, for a person to read.",
+    )
+    instance: str = Field(
+        examples=["/api/v1/events/no-such-event"], description="The path of the request."
+    )
     errors: list[FieldError] | None = Field(
         default=None, description="For invalid input: each field at fault and why."
     )
@@ -162,7 +176,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and detail == "Not Found":
-        detail = f"no resource at {request.url.path}"
+        path = request.url.path
+        detail = f"no resource at {path}"
+        if path.endswith("/") and path.strip("/"):  # no redirect: see `create_app`
+            detail += f"; paths take no trailing slash ({path.rstrip('/')})"
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
     return problem_response(request, exc.status_code, detail, headers=exc.headers)

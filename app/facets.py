@@ -13,9 +13,9 @@ MAX_FACET_VALUES = 100
 
 
 class FacetCount(BaseModel):
-    value: str = Field(examples=["official_visit"])
+    value: str = Field(examples=["official_visit"], description="A value of the field.")
     label: str | None = Field(default=None, description="The value's name, when it is an id.")
-    count: int = Field(examples=[3])
+    count: int = Field(examples=[3], description="How many matching items have it.")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Liveness and readiness probes, outside the versioned API."""
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -13,25 +14,35 @@ from app.errors import PROBLEM_JSON, RETRY_AFTER, problem_response
 
 router = APIRouter(tags=["operations"])
 
+
+class Status(BaseModel):
+    """A probe's answer when all is well."""
+
+    status: Literal["ok"] = Field(description="Always `ok`: a failed probe answers a problem.")
+
+
 UNAVAILABLE_DOC: dict[int | str, dict[str, Any]] = {
     503: {
         "description": "Not ready: the database is unreachable or not migrated.",
         "content": {
             PROBLEM_JSON: {
+                "schema": {"$ref": "#/components/schemas/Problem"},
                 "example": {
                     "type": "about:blank",
                     "title": "Service Unavailable",
                     "status": 503,
                     "detail": "database not migrated to the latest schema",
                     "instance": "/readyz",
-                }
+                },
             }
         },
     }
 }
 
 
-@router.get("/healthz", operation_id="healthz", summary="Is the process alive?")
+@router.get(
+    "/healthz", operation_id="healthz", summary="Is the process alive?", response_model=Status
+)
 async def healthz() -> dict[str, str]:
     """Answers `{"status": "ok"}` while the process runs; touches no database."""
     return {"status": "ok"}
@@ -45,6 +56,7 @@ def _at_head(connection: Connection) -> bool:
     "/readyz",
     operation_id="readyz",
     summary="Can the API answer queries?",
+    response_model=Status,
     responses=UNAVAILABLE_DOC,
 )
 async def readyz(request: Request, db: DatabaseDep) -> Response:

@@ -11,6 +11,7 @@ from app.health import router as health_router
 from app.http_cache import BodyETagMiddleware
 from app.middleware import install_middleware
 from app.observability import install_observability
+from app.security import install_security
 
 DESCRIPTION = """
 A knowledge base of diplomatic relations between countries: visits and meetings of leaders,
@@ -62,11 +63,15 @@ def create_app(*, dependencies: Sequence[params.Depends] = ()) -> FastAPI:
         # FastAPI's native OpenTelemetry checks its providers on every request; the service
         # has its own metrics (/metrics) and request logs (app/observability.py).
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # Starlette builds a slash redirect's `Location` from the request's `Host` header,
+        # which a client chooses: `/events/` is a 404 whose detail names `/events` instead.
+        redirect_slashes=False,
     )
     # FastAPI tries the app's routes in their order on every request: the API first (its
     # busiest routers first, see `app.api`), then the metrics, the docs and the probes.
     include_api(app)
     install_observability(app)
+    install_security(app)
     app.add_middleware(BodyETagMiddleware)
     install_middleware(app)
     install_error_handlers(app)

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any, TextIO
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.responses import Response
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
@@ -28,6 +28,7 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings, get_settings
+from app.security import metrics_access
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Printable ASCII without spaces, as a token: anything else could forge or break log lines.
@@ -252,7 +253,13 @@ def configure_logging(settings: Settings) -> None:
 def install_observability(app: FastAPI) -> None:
     """Configures logging, serves `GET /metrics`, and wraps the app in the request middleware."""
     configure_logging(get_settings())
-    app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
+    app.add_api_route(
+        "/metrics",
+        metrics,
+        methods=["GET"],
+        include_in_schema=False,
+        dependencies=[Depends(metrics_access)],
+    )
     build_stack = app.build_middleware_stack
 
     def build_observed_stack() -> ASGIApp:

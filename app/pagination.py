@@ -60,7 +60,9 @@ class ListQuery(BaseModel):
         default=None,
         min_length=1,
         max_length=1000,
-        description="Opaque: the `next_cursor` of the previous page.",
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Opaque: the `next_cursor` of the previous page (URL-safe base64). A "
+        "cursor of another list or sort order, or altered, is a 422.",
     )
     count: bool = Field(default=False, description="Also count every matching item (`total`).")
     format: Format | None = Field(
@@ -78,7 +80,7 @@ class ListQuery(BaseModel):
 class Page(BaseModel, Generic[T]):
     """One page of a list, and how to get the next."""
 
-    items: list[T]
+    items: list[T] = Field(description="This page's items, in the list's order.")
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null on the last page."
     )

@@ -23,6 +23,8 @@ from pydantic_core import core_schema
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What a path id may hold, as the OpenAPI document states it: no control character.
+ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 
 
 def has_control_characters(text: str) -> bool:
@@ -190,9 +192,17 @@ class Quantity(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    value: float = Field(allow_inf_nan=False)
-    unit: str = Field(min_length=1, max_length=32, examples=["USD", "count", "minute"])
-    qualifier: Qualifier = Qualifier.EXACT
+    value: float = Field(allow_inf_nan=False, description="The number.")
+    unit: str = Field(
+        min_length=1,
+        max_length=32,
+        examples=["USD", "count", "minute"],
+        description="Its unit: an ISO 4217 currency code, `count`, `minute`, ...",
+    )
+    qualifier: Qualifier = Field(
+        default=Qualifier.EXACT,
+        description="How exact the source says the number is (exact, about, over, ...).",
+    )
     text: str | None = Field(default=None, description="The source's own words for it.")
 
 

@@ -13,12 +13,14 @@ from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import Page
 from app.responses import detail_response, list_response
+from app.values import ID_PATTERN
 
 router = APIRouter(prefix="/assessments", tags=["assessments"])
 AssessmentId = Annotated[
     str,
     Path(
         max_length=200,
+        pattern=ID_PATTERN,
         description="Assessment id (a slug).",
         examples=["ru-fr-2019-08-visit-shows-improvement"],
     ),

@@ -45,26 +45,40 @@ class AssessmentPublic(BaseModel):
     grouping named in `counterpart` ("the West").
     """
 
-    id: str = Field(examples=["ru-fr-2019-08-visit-shows-improvement"])
-    countries: list[str] = Field(examples=[["FR", "RU"]])
-    organizations: list[Named]
-    counterpart: str | None = Field(examples=["the West"])
+    id: str = Field(
+        examples=["ru-fr-2019-08-visit-shows-improvement"], description="Assessment id (a slug)."
+    )
+    countries: list[str] = Field(
+        examples=[["FR", "RU"]], description="Upper-case alpha-2 codes of the countries involved."
+    )
+    organizations: list[Named] = Field(description="Organizations the judgement is about.")
+    counterpart: str | None = Field(
+        examples=["the West"],
+        description="The other party of the relationship judged, when not a country.",
+    )
     period: PartialDate = Field(description="The period judged (its start, with `period_end`).")
     period_text: str | None = Field(description="The source's own words for a relative period.")
     period_end: PartialDate | None = Field(description="The end of the period, when it spans.")
     stance: Stance | None = Field(
-        description="The climate judged; null for a judgement of something else (what the "
-        "relationship does for a leader, how often leaders talk, progress in a field)."
+        description="The climate judged (improving, cooperative, strained, ...); null for a "
+        "judgement of something else (what the relationship does for a leader, how often "
+        "leaders talk, progress in a field)."
     )
     topics: list[Named] = Field(description="What the judgement is about, when it says.")
-    holder: str = Field(examples=["author", "observers"])
+    holder: str = Field(
+        examples=["author", "observers"],
+        description="Who holds the judgement: the source's author, observers, or a named party.",
+    )
     text: str = Field(
+        description="The judgement, as the source words it or close to it.",
         examples=[
             "Putin's visit to France indicated that Russia-France relations are continuing to "
             "improve and are showing signs of being warm again."
-        ]
+        ],
     )
-    citations: list[CitationPublic]
+    citations: list[CitationPublic] = Field(
+        description="The sources' exact words that attest this record."
+    )
 
 
 class AssessmentDetail(AssessmentPublic, WithClaims):

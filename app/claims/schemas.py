@@ -20,7 +20,9 @@ class ClaimPublic(BaseModel):
     value: Any = Field(description="The value as this source gives it.")
     source: str = Field(description="The id of the source that claims it.")
     excerpt: str | None = Field(description="The first words this source is cited by for it.")
-    rank: Rank
+    rank: Rank = Field(
+        description="Whether this source's claim is preferred, normal or deprecated."
+    )
 
 
 class FactClaims(BaseModel):
@@ -35,8 +37,10 @@ class FactClaims(BaseModel):
 class DisputedFact(BaseModel):
     """A fact of a record on which its sources disagree."""
 
-    kind: str = Field(examples=["event"])
-    id: str = Field(examples=["2019-08-19-putin-macron-talks-bregancon"])
+    kind: str = Field(examples=["event"], description="The kind of record the sources disagree on.")
+    id: str = Field(
+        examples=["2019-08-19-putin-macron-talks-bregancon"], description="The id of that record."
+    )
     field: str = Field(description="The record's field that holds the fact.", examples=["start"])
     url: str = Field(description="The record; `?claims=disputed` shows every source's value.")
 

@@ -11,6 +11,7 @@ from app.deps import DatabaseDep
 from app.docs import DETAIL_RESPONSES, LIST_RESPONSES
 from app.pagination import Page
 from app.responses import detail_response, list_response
+from app.values import ID_PATTERN
 
 router = APIRouter(prefix="/countries", tags=["countries"])
 # A plain string, not `CountryCode`: an unknown or malformed code is a missing country (404).
@@ -18,6 +19,7 @@ CountryCodePath = Annotated[
     str,
     Path(
         max_length=200,
+        pattern=ID_PATTERN,
         description="ISO 3166-1 alpha-2 or alpha-3 code, in any case (`fr`, `FRA`).",
         examples=["FR", "rus"],
     ),

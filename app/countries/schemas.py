@@ -37,9 +37,11 @@ class CountryPublic(BaseModel):
 
     code: str = Field(description="ISO 3166-1 alpha-2.", examples=["FR"])
     alpha3: str = Field(description="ISO 3166-1 alpha-3.", examples=["FRA"])
-    name: str = Field(examples=["France"])
-    official_name: str | None = Field(examples=["French Republic"])
-    wikidata: str | None = Field(examples=["Q142"])
+    name: str = Field(examples=["France"], description="The country's common English name.")
+    official_name: str | None = Field(
+        examples=["French Republic"], description="The country's official name, when it differs."
+    )
+    wikidata: str | None = Field(examples=["Q142"], description="The Wikidata item id, when known.")
 
 
 class CountryCounts(BaseModel):
@@ -55,6 +57,6 @@ class CountryDetail(CountryPublic):
     """A country, whether the knowledge base refers to it, and what it holds about it."""
 
     in_kb: bool = Field(description="Whether some fact of the knowledge base refers to it.")
-    counts: CountryCounts
+    counts: CountryCounts = Field(description="How many records of each kind involve the country.")
     people: list[Named] = Field(description="People of this country, by name.")
     places: list[Named] = Field(description="Places in this country, by name.")

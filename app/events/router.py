@@ -13,12 +13,14 @@ from app.events import service
 from app.events.schemas import EventDetail, EventPublic, EventQuery
 from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
+from app.values import ID_PATTERN
 
 router = APIRouter(prefix="/events", tags=["events"])
 EventId = Annotated[
     str,
     Path(
         max_length=200,
+        pattern=ID_PATTERN,
         description="Event id (a slug).",
         examples=["2019-08-19-putin-official-visit-france"],
     ),

@@ -86,33 +86,58 @@ class EventQuery(ListQuery, DateRange):
 
 
 class ParticipantPublic(BaseModel):
-    person: Named
-    role: Role
+    person: Named = Field(description="The person.")
+    role: Role = Field(description="The person's role (host, guest, participant, ...).")
 
 
 class EventPublic(BaseModel):
     """A diplomatic engagement, with who took part and the words that attest it."""
 
-    id: str = Field(examples=["2019-08-19-putin-macron-talks-bregancon"])
-    kind: EventKind
-    status: EventStatus
-    title: str = Field(examples=["Putin-Macron talks at Fort de Brégançon"])
+    id: str = Field(
+        examples=["2019-08-19-putin-macron-talks-bregancon"], description="Event id (a slug)."
+    )
+    kind: EventKind = Field(description="The kind of event (official visit, talks, summit, ...).")
+    status: EventStatus = Field(
+        description="Whether it took place, was scheduled or was cancelled, as of the source."
+    )
+    title: str = Field(
+        examples=["Putin-Macron talks at Fort de Brégançon"], description="The event's title."
+    )
     start: PartialDate
     start_text: str | None = Field(description="The source's own words for a relative date.")
-    end: PartialDate | None
-    end_text: str | None
-    place: Named | None
-    host_country: str | None = Field(examples=["FR"])
-    countries: list[str] = Field(examples=[["FR", "RU"]])
-    organizations: list[Named]
-    participants: list[ParticipantPublic]
-    duration: Quantity | None
-    format: str | None = Field(examples=["closed talks"])
-    outcomes: EventOutcomes | None
+    end: PartialDate | None = Field(
+        description="The last day (or month, or year) of the event, when it spans several."
+    )
+    end_text: str | None = Field(description="The source's own words for a relative end date.")
+    place: Named | None = Field(description="Where the event took place, when known.")
+    host_country: str | None = Field(
+        examples=["FR"], description="The host country (upper-case alpha-2), when there is one."
+    )
+    countries: list[str] = Field(
+        examples=[["FR", "RU"]], description="Upper-case alpha-2 codes of the countries involved."
+    )
+    organizations: list[Named] = Field(description="Organizations that took part or convened it.")
+    participants: list[ParticipantPublic] = Field(
+        description="The people present, with their roles."
+    )
+    duration: Quantity | None = Field(
+        description="How long the event lasted, when the source says."
+    )
+    format: str | None = Field(
+        examples=["closed talks"],
+        description="The format of the meeting (closed talks, one-on-one, ...).",
+    )
+    outcomes: EventOutcomes | None = Field(
+        description="What the event produced (agreements, declarations), when known."
+    )
     parent: EventRef | None = Field(description="The event this one is part of.")
-    topics: list[Named]
-    notes: str | None
-    citations: list[CitationPublic]
+    topics: list[Named] = Field(description="The topics discussed.")
+    notes: str | None = Field(
+        description="Context the source gives, in the knowledge base's own words."
+    )
+    citations: list[CitationPublic] = Field(
+        description="The sources' exact words that attest this record."
+    )
 
 
 class EventDetail(EventPublic, WithClaims):

@@ -13,12 +13,14 @@ from app.figures import service
 from app.figures.schemas import FigureDetail, FigurePublic, FigureQuery, FigureSeries, SeriesQuery
 from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
+from app.values import ID_PATTERN
 
 router = APIRouter(prefix="/figures", tags=["figures"])
 FigureId = Annotated[
     str,
     Path(
         max_length=200,
+        pattern=ID_PATTERN,
         description="Figure id (a slug).",
         examples=["ru-fr-bilateral-trade-2018"],
     ),

@@ -66,7 +66,9 @@ class SeriesQuery(BaseModel):
     country: CountryCode = Field(
         description="The figure's country; for a symmetric metric the order does not matter."
     )
-    partner: CountryCode = Field(description="The figure's partner.")
+    partner: CountryCode = Field(
+        description="The figure's partner; it must differ from `country` (else a 422)."
+    )
 
     @model_validator(mode="after")
     def _a_pair(self) -> "SeriesQuery":
@@ -78,7 +80,9 @@ class SeriesQuery(BaseModel):
 class ChangePublic(BaseModel):
     """A change in percent relative to an earlier period."""
 
-    percent: float = Field(examples=[11.0])
+    percent: float = Field(
+        examples=[11.0], description="The change in percent (negative for a fall)."
+    )
     relative_to: PartialDate
 
 
@@ -97,17 +101,23 @@ class Bounds(BaseModel):
     """The interval a value stands for: an exact "US$17.2 billion" is 17.15 to 17.25
     billion; "more than" gives only `low`, "less than" or "nearly" only `high`."""
 
-    low: float | None = Field(examples=[17_150_000_000])
-    high: float | None = Field(examples=[17_250_000_000])
+    low: float | None = Field(
+        examples=[17_150_000_000], description="The least the value can be; null: unbounded."
+    )
+    high: float | None = Field(
+        examples=[17_250_000_000], description="The most the value can be; null: unbounded."
+    )
 
 
 class FigurePublic(BaseModel):
     """One measured value of a relationship, with the words that state it."""
 
-    id: str = Field(examples=["ru-fr-bilateral-trade-2018"])
-    metric: Metric
-    country: str = Field(examples=["RU"])
-    partner: str = Field(examples=["FR"])
+    id: str = Field(examples=["ru-fr-bilateral-trade-2018"], description="Figure id (a slug).")
+    metric: Metric = Field(description="What the figure measures.")
+    country: str = Field(examples=["RU"], description="The figure's country (upper-case alpha-2).")
+    partner: str = Field(
+        examples=["FR"], description="The figure's partner country (upper-case alpha-2)."
+    )
     period: PartialDate
     period_text: str | None = Field(description="The source's own words for a relative date.")
     period_end: PartialDate | None = Field(
@@ -118,18 +128,26 @@ class FigurePublic(BaseModel):
         description="The figure covers part of a year (a span that is not whole years): not "
         "comparable with the full years of a series."
     )
-    value: Quantity
+    value: Quantity = Field(
+        description="The figure: a number, its unit and how exact the source says it is."
+    )
     significant_figures: int | None = Field(
         examples=[3], description='The precision its words give ("US$17.2 billion": 3).'
     )
     bounds: Bounds | None = Field(description="What the value's words allow, when they tell.")
     change: ChangePublic | None = Field(description="The change the source gives, if any.")
-    label: str | None = Field(examples=["two-way trade"])
+    label: str | None = Field(
+        examples=["two-way trade"], description="The source's own name for the figure."
+    )
     derived: bool = Field(description="Computed from other figures rather than cited.")
     derivation: str | None = Field(description="How a derived figure is computed.")
     derived_from: list[str] = Field(description="Ids of the figures a derived one comes from.")
-    notes: str | None
-    citations: list[CitationPublic]
+    notes: str | None = Field(
+        description="Context the source gives, in the knowledge base's own words."
+    )
+    citations: list[CitationPublic] = Field(
+        description="The sources' exact words that attest this record."
+    )
 
 
 class SeriesPoint(FigurePublic):
@@ -144,9 +162,13 @@ class SeriesPoint(FigurePublic):
 class FigureSeries(BaseModel):
     """One metric of one pair of countries over time."""
 
-    metric: Metric
-    country: str = Field(examples=["RU"])
-    partner: str = Field(examples=["FR"])
+    metric: Metric = Field(description="The metric of the series.")
+    country: str = Field(
+        examples=["RU"], description="The series' country, as asked (upper-case alpha-2)."
+    )
+    partner: str = Field(
+        examples=["FR"], description="The series' partner, as asked (upper-case alpha-2)."
+    )
     points: list[SeriesPoint] = Field(description="Ordered by period, oldest first.")
 
 

@@ -13,12 +13,14 @@ from app.mechanisms import service
 from app.mechanisms.schemas import MechanismDetail, MechanismPublic, MechanismQuery
 from app.pagination import Page
 from app.responses import detail_response, list_response
+from app.values import ID_PATTERN
 
 router = APIRouter(prefix="/mechanisms", tags=["mechanisms"])
 MechanismId = Annotated[
     str,
     Path(
         max_length=200,
+        pattern=ID_PATTERN,
         description="Mechanism id (a slug).",
         examples=["security-cooperation-committee"],
     ),

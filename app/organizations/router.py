@@ -13,11 +13,17 @@ from app.organizations import service
 from app.organizations.schemas import OrganizationDetail, OrganizationPublic, OrganizationQuery
 from app.pagination import Page
 from app.responses import detail_response, list_response
+from app.values import ID_PATTERN
 
 router = APIRouter(prefix="/organizations", tags=["organizations"])
 OrganizationId = Annotated[
     str,
-    Path(max_length=200, description="Organization id (a slug).", examples=["european-union"]),
+    Path(
+        max_length=200,
+        pattern=ID_PATTERN,
+        description="Organization id (a slug).",
+        examples=["european-union"],
+    ),
 ]
 
 

@@ -35,30 +35,43 @@ class OrganizationQuery(ListQuery):
 class OrganizationPublic(BaseModel):
     """A union, forum, alliance or other grouping of countries."""
 
-    id: str = Field(examples=["european-union"])
-    name: str = Field(examples=["European Union"])
+    id: str = Field(examples=["european-union"], description="Organization id (a slug).")
+    name: str = Field(examples=["European Union"], description="The organization's name.")
     aliases: list[str] = Field(
         description="Other names its sources use for it.",
         examples=[[]],
     )
-    acronym: str | None = Field(examples=["EU"])
-    kind: str = Field(examples=["union"])
-    wikidata: str | None = Field(examples=["Q458"])
-    citations: list[CitationPublic]
+    acronym: str | None = Field(
+        examples=["EU"], description="The usual abbreviation, when there is one."
+    )
+    kind: str = Field(
+        examples=["union"], description="What sort of grouping it is (union, forum, alliance, ...)."
+    )
+    wikidata: str | None = Field(examples=["Q458"], description="The Wikidata item id, when known.")
+    citations: list[CitationPublic] = Field(
+        description="The sources' exact words that attest this record."
+    )
 
 
 class AssessmentRef(BaseModel):
     """An assessment of a relationship that names the organization as one party."""
 
-    id: str = Field(examples=["ru-eu-2019-08-improving-trend"])
-    stance: Stance
+    id: str = Field(
+        examples=["ru-eu-2019-08-improving-trend"], description="Assessment id (a slug)."
+    )
+    stance: Stance = Field(
+        description="How the relationship is judged (improving, cooperative, strained, ...)."
+    )
     period: PartialDate
     period_end: PartialDate | None = Field(description="Last period it covers, if a range.")
     holder: str = Field(description="Who judges.", examples=["author"])
     text: str = Field(
-        examples=["The trend of improving relations between Russia and the EU is being pushed "]
+        description="The judgement, as the source words it or close to it.",
+        examples=["The trend of improving relations between Russia and the EU is being pushed "],
     )
-    citations: list[CitationPublic]
+    citations: list[CitationPublic] = Field(
+        description="The sources' exact words that attest this record."
+    )
 
 
 class OrganizationDetail(OrganizationPublic, WithClaims):

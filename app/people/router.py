@@ -13,11 +13,17 @@ from app.pagination import Page
 from app.people import service
 from app.people.schemas import PersonDetail, PersonPublic, PersonQuery
 from app.responses import detail_response, list_response
+from app.values import ID_PATTERN
 
 router = APIRouter(prefix="/people", tags=["people"])
 PersonId = Annotated[
     str,
-    Path(max_length=200, description="Person id (a slug).", examples=["vladimir-putin"]),
+    Path(
+        max_length=200,
+        pattern=ID_PATTERN,
+        description="Person id (a slug).",
+        examples=["vladimir-putin"],
+    ),
 ]
 
 

@@ -13,11 +13,17 @@ from app.pagination import Page
 from app.places import service
 from app.places.schemas import PlaceDetail, PlacePublic, PlaceQuery
 from app.responses import detail_response, list_response
+from app.values import ID_PATTERN
 
 router = APIRouter(prefix="/places", tags=["places"])
 PlaceId = Annotated[
     str,
-    Path(max_length=200, description="Place id (a slug).", examples=["fort-de-bregancon"]),
+    Path(
+        max_length=200,
+        pattern=ID_PATTERN,
+        description="Place id (a slug).",
+        examples=["fort-de-bregancon"],
+    ),
 ]
 
 

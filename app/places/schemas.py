@@ -29,19 +29,26 @@ class PlaceQuery(ListQuery):
 class PlacePublic(BaseModel):
     """A place where events happen."""
 
-    id: str = Field(examples=["fort-de-bregancon"])
-    name: str = Field(examples=["Fort de Brégançon"])
+    id: str = Field(examples=["fort-de-bregancon"], description="Place id (a slug).")
+    name: str = Field(examples=["Fort de Brégançon"], description="The place's name.")
     aliases: list[str] = Field(
         description="Other names its sources use for it.",
         examples=[[]],
     )
-    country: str = Field(examples=["FR"])
-    kind: str = Field(examples=["fortress"])
+    country: str = Field(examples=["FR"], description="The country it is in (upper-case alpha-2).")
+    kind: str = Field(
+        examples=["fortress"],
+        description="What sort of place it is (city, residence, fortress, ...).",
+    )
     lat: float | None = Field(description="Latitude, WGS 84 degrees.", examples=[43.0936])
     lon: float | None = Field(description="Longitude, WGS 84 degrees.", examples=[6.3219])
     wikidata: str | None = Field(description="Wikidata id, when known.")
-    notes: str | None
-    citations: list[CitationPublic]
+    notes: str | None = Field(
+        description="Context the source gives, in the knowledge base's own words."
+    )
+    citations: list[CitationPublic] = Field(
+        description="The sources' exact words that attest this record."
+    )
 
 
 class PlaceDetail(PlacePublic, WithClaims):

@@ -19,6 +19,7 @@ CountryA = Annotated[
     Path(
         min_length=2,
         max_length=3,
+        pattern="^[A-Za-z]+$",
         description="One country of the pair: ISO 3166-1 alpha-2 or alpha-3, any case.",
         examples=["RU"],
     ),
@@ -28,6 +29,7 @@ CountryB = Annotated[
     Path(
         min_length=2,
         max_length=3,
+        pattern="^[A-Za-z]+$",
         description="The other country of the pair (the order does not matter).",
         examples=["FR"],
     ),

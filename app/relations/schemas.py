@@ -66,7 +66,9 @@ class TimelineQuery(ListQuery, DateRange):
 
 class CountryName(BaseModel):
     code: str = Field(description="ISO 3166-1 alpha-2.", examples=["RU"])
-    name: str = Field(examples=["Russian Federation"])
+    name: str = Field(
+        examples=["Russian Federation"], description="The country's common English name."
+    )
 
 
 EVIDENCE_NOTE = (
@@ -76,8 +78,8 @@ EVIDENCE_NOTE = (
 
 
 class YearCount(BaseModel):
-    year: int = Field(examples=[2019])
-    count: int = Field(examples=[2])
+    year: int = Field(examples=[2019], description="A calendar year.")
+    count: int = Field(examples=[2], description="How many events of the pair started that year.")
     events: list[str] = Field(
         description=EVIDENCE_NOTE.format(n=EVIDENCE, what="events", count="count")
         + "Every event of the pair that year: `GET /events?country={a}&country={b}"
@@ -86,8 +88,8 @@ class YearCount(BaseModel):
 
 
 class KindCount(BaseModel):
-    kind: EventKind
-    count: int = Field(examples=[1])
+    kind: EventKind = Field(description="A kind of event.")
+    count: int = Field(examples=[1], description="How many events of the pair are of this kind.")
     events: list[str] = Field(
         description=EVIDENCE_NOTE.format(n=EVIDENCE, what="events", count="count")
         + "Every event of the pair of that kind: `GET /events?country={a}&country={b}"
@@ -98,15 +100,23 @@ class KindCount(BaseModel):
 class PairMechanism(BaseModel):
     """A cooperation mechanism of which both countries are members, and its status."""
 
-    id: str = Field(examples=["security-cooperation-committee"])
-    name: str = Field(examples=["Security Cooperation Committee"])
-    acronym: str | None
-    kind: MechanismKind
+    id: str = Field(
+        examples=["security-cooperation-committee"], description="Mechanism id (a slug)."
+    )
+    name: str = Field(
+        examples=["Security Cooperation Committee"], description="The mechanism's name."
+    )
+    acronym: str | None = Field(description="The usual abbreviation, when there is one.")
+    kind: MechanismKind = Field(
+        description="What sort of body it is (commission, dialogue, council, ...)."
+    )
     status: StatusChangePublic | None = Field(
         description="The current status (the last entry of the history), or with `valid_at` "
         "the status then; null when the history has no entry by that date."
     )
-    citations: list[CitationPublic]
+    citations: list[CitationPublic] = Field(
+        description="The sources' exact words that attest this record."
+    )
 
 
 class ClaimedVsRecorded(BaseModel):
@@ -117,7 +127,7 @@ class ClaimedVsRecorded(BaseModel):
         description="Id of the `leader_meetings` figure.", examples=["ru-fr-leader-meetings-2018"]
     )
     period: PartialDate
-    claimed: Quantity
+    claimed: Quantity = Field(description="The count a source claims (of meetings, say).")
     recorded: int = Field(
         description="Engagements of the pair (held, top-level) of a meeting kind (a visit, a "
         "bilateral meeting, a summit; not a phone call) whose start lies within the period.",
@@ -128,19 +138,21 @@ class ClaimedVsRecorded(BaseModel):
         + "Every one: `GET /events?country={a}&country={b}&date_from={period}"
         "&date_to={period}&kind=...` with the meeting kinds."
     )
-    text: str = Field(examples=["5 claimed, 0 recorded"])
+    text: str = Field(examples=["5 claimed, 0 recorded"], description="The comparison in words.")
     citations: list[CitationPublic] = Field(description="The citations of the claim.")
 
 
 class TopicRank(BaseModel):
     """A topic and how often the pair discussed it."""
 
-    topic: Named
+    topic: Named = Field(description="The topic.")
     event_count: int = Field(description="Events of the pair that discussed it.", examples=[2])
     statement_count: int = Field(
         description="Statements made at events of the pair that are about it.", examples=[4]
     )
-    total: int = Field(examples=[6])
+    total: int = Field(
+        examples=[6], description="Events and statements of the pair that discuss it."
+    )
     events: list[str] = Field(
         description=EVIDENCE_NOTE.format(n=EVIDENCE, what="events", count="event_count")
         + "Every one: `GET /events?country={a}&country={b}&topic={topic}`."
@@ -154,13 +166,26 @@ class TopicRank(BaseModel):
 class AssessmentEntry(BaseModel):
     """A judgement of the climate of the pair's relations."""
 
-    id: str = Field(examples=["ru-fr-2019-08-19-talks-priority-to-dialogue"])
+    id: str = Field(
+        examples=["ru-fr-2019-08-19-talks-priority-to-dialogue"],
+        description="Assessment id (a slug).",
+    )
     period: PartialDate
-    period_end: PartialDate | None
-    stance: Stance | None = Field(description="Null: a judgement of something else.")
-    holder: str = Field(examples=["author"])
-    text: str
-    citations: list[CitationPublic]
+    period_end: PartialDate | None = Field(
+        description="The last period the judgement covers, when it spans several."
+    )
+    stance: Stance | None = Field(
+        description="How the relationship is judged (improving, cooperative, strained, ...); "
+        "null: a judgement of something else."
+    )
+    holder: str = Field(
+        examples=["author"],
+        description="Who holds the judgement: the source's author, observers, or a named party.",
+    )
+    text: str = Field(description="The judgement, as the source words it or close to it.")
+    citations: list[CitationPublic] = Field(
+        description="The sources' exact words that attest this record."
+    )
 
 
 class AssessmentSummary(BaseModel):
@@ -177,8 +202,8 @@ class RelationsDossier(BaseModel):
     The content does not depend on the order of the pair; only `a` and `b` echo it.
     """
 
-    a: CountryName
-    b: CountryName
+    a: CountryName = Field(description="The first country of the pair, as asked.")
+    b: CountryName = Field(description="The second country of the pair, as asked.")
     valid_at: PartialDate | None = Field(
         description="The date the mechanisms' statuses are given at; null: current."
     )
@@ -218,7 +243,9 @@ class RelationsDossier(BaseModel):
     statements_total: int = Field(
         description="How many statements were made at events of the pair.", examples=[12]
     )
-    assessments: AssessmentSummary
+    assessments: AssessmentSummary = Field(
+        description="How observers judged the relationship, latest first."
+    )
     disputed: list[DisputedFact] = Field(
         description="The facts of the pair's records on which their sources disagree (the "
         "value shown is the preferred claim's; each record's `?claims=disputed` shows all)."
@@ -228,10 +255,17 @@ class RelationsDossier(BaseModel):
 class TimelineItem(BaseModel):
     """One dated item about the pair."""
 
-    type: TimelineType
-    id: str = Field(examples=["2019-08-19-putin-official-visit-france"])
+    type: TimelineType = Field(
+        description="What the item is: an event, a statement, a status change, ..."
+    )
+    id: str = Field(
+        examples=["2019-08-19-putin-official-visit-france"],
+        description="The id of the record the item shows.",
+    )
     date: PartialDate
-    precision: Precision
+    precision: Precision = Field(
+        description="Whether `date` is known to the year, the month or the day."
+    )
     date_text: str | None = Field(description="The source's own words for a relative date.")
     approximate: bool = Field(
         description="True when the date is a month or a year: the item sorts at the start of "
@@ -242,12 +276,17 @@ class TimelineItem(BaseModel):
         "the source reports the status, not when it changed."
     )
     sort_date: dt.date = Field(description="The first day of `date`, by which items sort.")
-    title: str = Field(examples=["Vladimir Putin's official visit to France"])
+    title: str = Field(
+        examples=["Vladimir Putin's official visit to France"],
+        description="A one-line summary of the record.",
+    )
     url: str = Field(
         description="The API path to fetch the item (for a status change, its mechanism).",
         examples=["/api/v1/events/2019-08-19-putin-official-visit-france"],
     )
-    citations: list[CitationPublic]
+    citations: list[CitationPublic] = Field(
+        description="The sources' exact words that attest this record."
+    )
     disputed: list[str] = Field(
         default=[],
         description="The item's facts on which its sources disagree (the item's own "

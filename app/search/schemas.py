@@ -30,9 +30,14 @@ class SearchHit(BaseModel):
     """One record that matches. Records whose title holds every term come first; then, when
     the query matches few records, by relevance, otherwise newest first."""
 
-    type: SearchType
-    id: str = Field(examples=["2019-08-19-putin-macron-talks-bregancon"])
-    title: str = Field(examples=["Putin-Macron talks at Fort de Brégançon"])
+    type: SearchType = Field(description="The kind of record found.")
+    id: str = Field(
+        examples=["2019-08-19-putin-macron-talks-bregancon"], description="The record's id."
+    )
+    title: str = Field(
+        examples=["Putin-Macron talks at Fort de Brégançon"],
+        description="The record's title or name.",
+    )
     snippet: str = Field(
         description="The best matching passage, matches marked with <mark>…</mark>.",
         examples=["…the crises in Syria, Ukraine and <mark>Libya</mark>, as well as…"],
@@ -42,4 +47,7 @@ class SearchHit(BaseModel):
         f"PostgreSQL, for a query matching at most {RANKED_AT_MOST} records; for a larger one, "
         "whose hits are not ranked one by one, 1 for a title match and 0 for the others."
     )
-    url: str = Field(examples=["/api/v1/events/2019-08-19-putin-macron-talks-bregancon"])
+    url: str = Field(
+        examples=["/api/v1/events/2019-08-19-putin-macron-talks-bregancon"],
+        description="The API path of the record.",
+    )

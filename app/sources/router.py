@@ -11,12 +11,14 @@ from app.pagination import Page
 from app.responses import detail_response, list_response
 from app.sources import service
 from app.sources.schemas import SourceDetail, SourcePublic, SourceQuery
+from app.values import ID_PATTERN
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 SourceId = Annotated[
     str,
     Path(
         max_length=200,
+        pattern=ID_PATTERN,
         description="Source id (a slug).",
         examples=["improving-russia-france-relations"],
     ),

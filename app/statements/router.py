@@ -13,12 +13,14 @@ from app.pagination import FacetedPage
 from app.responses import detail_response, list_response
 from app.statements import service
 from app.statements.schemas import StatementDetail, StatementPublic, StatementQuery
+from app.values import ID_PATTERN
 
 router = APIRouter(prefix="/statements", tags=["statements"])
 StatementId = Annotated[
     str,
     Path(
         max_length=200,
+        pattern=ID_PATTERN,
         description="Statement id (a slug).",
         examples=["macron-2019-08-security-structure-russia-europe"],
     ),

@@ -51,8 +51,11 @@ class StatementQuery(ListQuery, DateRange):
 class StatementPublic(BaseModel):
     """What a person said, where and when, quoted or paraphrased, and the words that attest it."""
 
-    id: str = Field(examples=["macron-2019-08-security-structure-russia-europe"])
-    speaker: Named
+    id: str = Field(
+        examples=["macron-2019-08-security-structure-russia-europe"],
+        description="Statement id (a slug).",
+    )
+    speaker: Named = Field(description="The person who made the statement.")
     event: EventRef | None = Field(description="The event at which it was said.")
     date: PartialDate
     date_text: str | None = Field(description="The source's own words for a relative date.")
@@ -64,7 +67,7 @@ class StatementPublic(BaseModel):
         description="A `direct_quote`: only the words the source quotes; a `paraphrase`: "
         "what was said, with the source's quotation marks around any words it quotes.",
     )
-    mode: StatementMode
+    mode: StatementMode = Field(description="Whether the words are quoted directly or paraphrased.")
     quoted_phrases: list[str] = Field(
         examples=[
             [
@@ -74,8 +77,10 @@ class StatementPublic(BaseModel):
         ],
         description="The words of a paraphrase that the source gives in quotation marks.",
     )
-    topics: list[Named]
-    citations: list[CitationPublic]
+    topics: list[Named] = Field(description="The topics discussed.")
+    citations: list[CitationPublic] = Field(
+        description="The sources' exact words that attest this record."
+    )
 
 
 class StatementDetail(StatementPublic, WithClaims):

@@ -13,11 +13,17 @@ from app.pagination import Page
 from app.responses import detail_response, list_response
 from app.topics import service
 from app.topics.schemas import TopicDetail, TopicPublic, TopicQuery
+from app.values import ID_PATTERN
 
 router = APIRouter(prefix="/topics", tags=["topics"])
 TopicId = Annotated[
     str,
-    Path(max_length=200, description="Topic id (a slug).", examples=["libya-crisis"]),
+    Path(
+        max_length=200,
+        pattern=ID_PATTERN,
+        description="Topic id (a slug).",
+        examples=["libya-crisis"],
+    ),
 ]
 
 

@@ -33,19 +33,27 @@ class TopicQuery(ListQuery):
 class TopicPublic(BaseModel):
     """A subject that leaders discuss: a crisis, a security question, an agreement, ..."""
 
-    id: str = Field(examples=["libya-crisis"])
-    name: str = Field(examples=["Crisis in Libya"])
+    id: str = Field(examples=["libya-crisis"], description="Topic id (a slug).")
+    name: str = Field(examples=["Crisis in Libya"], description="The topic's name.")
     aliases: list[str] = Field(
         description="Other names its sources use for it.",
         examples=[[]],
     )
-    category: TopicCategory
-    description: str | None = Field(examples=["The crisis in Libya."])
-    wikidata: str | None = Field(examples=["Q7942"])
+    category: TopicCategory = Field(
+        description="What sort of subject it is (crisis, conflict, economy, ...)."
+    )
+    description: str | None = Field(
+        examples=["The crisis in Libya."], description="What the topic covers, in a sentence."
+    )
+    wikidata: str | None = Field(
+        examples=["Q7942"], description="The Wikidata item id, when known."
+    )
     countries: list[str] = Field(
         examples=[["LY"]], description="The countries it concerns (ISO 3166-1 alpha-2)."
     )
-    citations: list[CitationPublic]
+    citations: list[CitationPublic] = Field(
+        description="The sources' exact words that attest this record."
+    )
 
 
 class TopicDetail(TopicPublic, WithClaims):
