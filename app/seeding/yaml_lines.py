@@ -7,6 +7,7 @@ built one at a time, never the whole file. Anything past the limits (`YamlLimits
 the file with an error at its line, before it costs time or memory.
 """
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -46,7 +47,11 @@ def _rules() -> tuple[Any, dict[str, list[tuple[str, Any]]]]:
     table = yaml.resolver.versioned_resolver
     kept = _SCALAR_TAGS | _KEPT_AS_WRITTEN  # not YAML 1.1's merge keys (`<<`) or `=`
     return yaml.constructor, {
-        first: [(str(tag), rule) for tag, rule in table[first] if str(tag) in kept]
+        first: [
+            (str(tag), re.compile(rule.pattern, rule.flags))
+            for tag, rule in table[first]
+            if str(tag) in kept
+        ]
         for first in table
     }
 
@@ -275,7 +280,7 @@ class _Builder:
                 "ENTENTE_SEED_MAX_STRING_CHARS)",
             )
         tag = event.tag
-        if tag is None and event.style is None:  # plain: YAML 1.2 says what it is
+        if tag is None and event.implicit[0]:  # plain: YAML 1.2 says what it is
             tag = next((t for t, rule in _IMPLICIT.get(value[:1], ()) if rule.match(value)), _STR)
         if tag is None or tag == "!" or tag in _KEPT_AS_WRITTEN:
             if "\x00" in value:
@@ -287,7 +292,9 @@ class _Builder:
         try:
             return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
         except ValueError as exc:
-            raise YamlError(_line(event), f"not a {tag.removeprefix(_CORE)}: {exc}") from None
+            raise YamlError(
+                _line(event), f"cannot be read as {tag.removeprefix(_CORE)}: {exc}"
+            ) from None
 
     def _collection_tag(self, event: Any, plain: str) -> None:
         if event.tag not in (None, "!", plain):
