@@ -8,7 +8,7 @@ the file with an error at its line, before it costs time or memory.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -109,7 +109,7 @@ def load_with_lines(stream: IO[bytes], limits: YamlLimits) -> tuple[Any, dict[Lo
     builder = _Builder(stream, limits)
     try:
         root = builder.document_start()
-        data = None if root is None else builder.value((), 1)
+        data = None if root is None else builder.build(builder.parser.get_event(), (), 1)
         builder.document_end()
     except YAMLError as exc:
         raise builder.error_of(exc) from None
@@ -186,72 +186,71 @@ class _Builder:
             return
         if not isinstance(root, MappingStartEvent):
             raise YamlError(_line(root), "a bundle is a mapping of sections")
-        self._collection_tag(self.parser.get_event(), _MAP)
+        next_event = self.parser.get_event
+        self._collection_tag(next_event(), _MAP)
         seen: set[Any] = set()
-        while not isinstance(self.parser.peek_event(), MappingEndEvent):
-            name, line = self._key(seen)
-            start = self.parser.peek_event()
+        while not isinstance(key := next_event(), MappingEndEvent):
+            name = self._key(key, seen)
+            seen.add(name)
+            start = next_event()
             if not isinstance(start, SequenceStartEvent):
                 self.lines = {}
-                yield Section(name, line, False, self.value((name,), 2))
+                yield Section(name, _line(key), False, self.build(start, (name,), 2))
                 continue
-            yield Section(name, line, True, None)
-            self._collection_tag(self.parser.get_event(), _SEQ)
+            yield Section(name, _line(key), True, None)
+            self._collection_tag(start, _SEQ)
             index = 0
-            while not isinstance(self.parser.peek_event(), SequenceEndEvent):
+            while not isinstance(event := next_event(), SequenceEndEvent):
                 self.lines = {}
-                item_line = _line(self.parser.peek_event())
-                value = self.value((name, index), 3)
-                yield Item(index, item_line, value, self.lines)
+                value = self.build(event, (name, index), 3)
+                yield Item(index, _line(event), value, self.lines)
                 index += 1
-            self.parser.get_event()
-        self.parser.get_event()
         self.document_end()
 
-    def _key(self, seen: set[Any]) -> tuple[Any, int]:
-        event = self.parser.get_event()
-        line = _line(event)
+    def _key(self, event: Any, taken: Container[Any]) -> Any:
         if not isinstance(event, ScalarEvent):
-            raise YamlError(line, "keys must be strings")
+            raise YamlError(_line(event), "keys must be strings")
         key = self._scalar(event)
         if not isinstance(key, str | int) or isinstance(key, bool):
-            raise YamlError(line, "keys must be strings")
-        if key in seen:
-            raise YamlError(line, f"duplicate key '{key}'")
-        seen.add(key)
-        return key, line
+            raise YamlError(_line(event), "keys must be strings")
+        if key in taken:
+            raise YamlError(_line(event), f"duplicate key '{key}'")
+        return key
 
-    def value(self, path: Loc, depth: int) -> Any:
-        """The next value, built whole; records the line of `path` and of the paths in it."""
-        event = self.parser.get_event()
-        self.lines.setdefault(path, _line(event))
-        if isinstance(event, AliasEvent):
-            return self._alias(event)
-        before = self.built
-        self.built += 1
-        if isinstance(event, ScalarEvent):
+    def build(self, event: Any, path: Loc, depth: int) -> Any:
+        """The value that starts with `event`, built whole (its events read); records the
+        line of `path` and of the paths inside it."""
+        self.lines.setdefault(path, event.start_mark.line + 1)
+        kind = type(event)
+        if kind is ScalarEvent:
+            self.built += 1
             value = self._scalar(event)
-        elif depth > self.limits.max_depth:
+            if event.anchor is not None:
+                self.anchors[event.anchor] = (value, 1)
+            return value
+        if kind is AliasEvent:
+            return self._alias(event)
+        if depth > self.limits.max_depth:
             raise YamlError(
                 _line(event),
                 f"nested deeper than {self.limits.max_depth} levels (ENTENTE_SEED_MAX_DEPTH)",
             )
-        elif isinstance(event, SequenceStartEvent):
+        before = self.built
+        self.built += 1
+        next_event = self.parser.get_event
+        if kind is SequenceStartEvent:
             self._collection_tag(event, _SEQ)
             items: list[Any] = []
-            while not isinstance(self.parser.peek_event(), SequenceEndEvent):
-                items.append(self.value((*path, len(items)), depth + 1))
-            self.parser.get_event()
+            while type(item := next_event()) is not SequenceEndEvent:
+                items.append(self.build(item, (*path, len(items)), depth + 1))
             value = items
         else:
             self._collection_tag(event, _MAP)
             mapping: dict[Any, Any] = {}
-            seen: set[Any] = set()
-            while not isinstance(self.parser.peek_event(), MappingEndEvent):
-                key, line = self._key(seen)
-                self.lines[(*path, key)] = line
-                mapping[key] = self.value((*path, key), depth + 1)
-            self.parser.get_event()
+            while type(key_event := next_event()) is not MappingEndEvent:
+                key = self._key(key_event, mapping.keys())
+                self.lines[(*path, key)] = key_event.start_mark.line + 1
+                mapping[key] = self.build(next_event(), (*path, key), depth + 1)
             value = mapping
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, self.built - before)
