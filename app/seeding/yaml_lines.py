@@ -104,18 +104,6 @@ def read_sections(stream: IO[bytes], limits: YamlLimits) -> Iterator[Section | I
         raise builder.error_of(exc) from None
 
 
-def load_with_lines(stream: IO[bytes], limits: YamlLimits) -> tuple[Any, dict[Loc, int]]:
-    """The whole document in `stream` (None when empty) and the line of each path in it."""
-    builder = _Builder(stream, limits)
-    try:
-        root = builder.document_start()
-        data = None if root is None else builder.build(builder.parser.get_event(), (), 1)
-        builder.document_end()
-    except YAMLError as exc:
-        raise builder.error_of(exc) from None
-    return data, builder.lines
-
-
 def line_of(lines: dict[Loc, int], loc: Loc) -> int:
     """The line of `loc`, or of its nearest ancestor that the file names (a missing key)."""
     for end in range(len(loc), -1, -1):
