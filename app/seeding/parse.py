@@ -99,15 +99,13 @@ def read(path: Path) -> Iterator[RawRecord | SeedError]:
             yield SeedError(file.display, None, (), message + "(ENTENTE_SEED_MAX_FILE_BYTES)")
             return
         if path.suffix == ".ndjson":
-            with path.open(encoding="utf-8") as stream:
+            with path.open("rb") as stream:
                 yield from _ndjson(file, stream, settings)
         else:
             with path.open("rb") as binary:
                 yield from _yaml(file, binary, settings)
     except OSError as exc:
         yield SeedError(file.display, None, (), f"cannot read: {exc.strerror}")
-    except UnicodeDecodeError:
-        yield SeedError(file.display, None, (), "not UTF-8 text")
 
 
 def _yaml(
@@ -153,16 +151,17 @@ def _section_error(section: Section, after_sections: bool) -> str | None:
 
 
 def _ndjson(
-    file: BundleFile, stream: IO[str], settings: Settings
+    file: BundleFile, stream: IO[bytes], settings: Settings
 ) -> Iterator[RawRecord | SeedError]:
     counts: dict[str, int] = {}
     default: str | None = None
     longest = settings.seed_max_string_chars
-    for number, line in enumerate(iter(lambda: stream.readline(longest + 1), ""), start=1):
-        if len(line) > longest:
-            while line and not line.endswith("\n"):  # the rest of the line, a part at a time
-                line = stream.readline(longest)
-            message = f"a line longer than {longest} characters (ENTENTE_SEED_MAX_STRING_CHARS)"
+    for number, line in enumerate(iter(lambda: stream.readline(longest + 1), b""), start=1):
+        if len(line.rstrip(b"\n")) > longest:
+            rest = line
+            while rest and not rest.endswith(b"\n"):  # the rest of the line, a part at a time
+                rest = stream.readline(longest)
+            message = f"a line longer than {longest} bytes (ENTENTE_SEED_MAX_STRING_CHARS)"
             yield SeedError(file.display, number, (), message)
             continue
         if not line.strip():
@@ -190,7 +189,7 @@ def _ndjson(
             yield RawRecord(file, number, section, index, value, default, None)
 
 
-def _json(line: str, max_depth: int) -> tuple[Any, str | None]:
+def _json(line: bytes, max_depth: int) -> tuple[Any, str | None]:
     """One line's value, or why it cannot be read."""
     try:
         data = json.loads(line)
@@ -199,9 +198,9 @@ def _json(line: str, max_depth: int) -> tuple[Any, str | None]:
     except ValueError as exc:
         return None, f"not JSON: {exc}"
     # Counting brackets is quick and bounds the depth, which is measured only past it.
-    if line.count("[") + line.count("{") > max_depth and _depth(data) > max_depth:
+    if line.count(b"[") + line.count(b"{") > max_depth and _depth(data) > max_depth:
         return None, f"nested deeper than {max_depth} levels (ENTENTE_SEED_MAX_DEPTH)"
-    if "\\u0000" in line:
+    if b"\\u0000" in line:
         return None, "a NUL character (\\u0000) in a string"
     return data, None
 

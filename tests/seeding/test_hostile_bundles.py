@@ -1,6 +1,7 @@
 """Hostile bundles: `entente validate` and `entente seed` refuse each one quickly, with its
 file and line, and write nothing; YAML is read by YAML 1.2 rules (`NO` is Norway)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -223,13 +224,19 @@ def test_a_hostile_bundle_is_refused_quickly_with_its_line_writing_nothing(
             "long.txt is larger than 10 bytes",
         ),
         ("ENTENTE_SEED_MAX_DEPTH", "4", "people:\n  - names: [[deep]]\n", "nested deeper than 4"),
+        (
+            "ENTENTE_SEED_MAX_STRING_CHARS",
+            "1000",
+            json.dumps({"people": {"id": "long", "name": "x" * 1001}}) + "\n",
+            "a line longer than 1000 bytes",
+        ),
     ],
 )
 def test_each_limit_is_a_setting(
     setting: str, value: str, bundle_text: str, says: str, empty_engine: Engine, tmp_path: Path
 ):
     (tmp_path / "long.txt").write_text("Eleven words and more.", encoding="utf-8")
-    bundle = tmp_path / "limited.yaml"
+    bundle = tmp_path / ("limited.ndjson" if bundle_text.startswith("{") else "limited.yaml")
     bundle.write_text(bundle_text, encoding="utf-8")
     before = dump(empty_engine)
 
