@@ -30,6 +30,35 @@ class Settings(BaseSettings):
         description="Folder whose `bundles/` `entente seed` loads when given no paths "
         "(default: the seed shipped with the package).",
     )
+    sources_dir: Path | None = Field(
+        default=None,
+        description="A folder that a source's `text_file` may also name a file in, besides "
+        "the bundle's folder (and those below it) and the `sources/` folder beside it.",
+    )
+    seed_max_file_bytes: int = Field(
+        default=1 << 30, ge=1, description="The largest bundle file a load reads."
+    )
+    seed_max_depth: int = Field(
+        default=32,
+        ge=4,
+        le=200,
+        description="How deep a bundle's lists and mappings may nest (YAML from the root "
+        "mapping, NDJSON from each line's object).",
+    )
+    seed_max_alias_nodes: int = Field(
+        default=100_000,
+        ge=0,
+        description="Values that YAML aliases (`*name`) may repeat in one bundle file, in all "
+        "(a 'billion laughs' is refused).",
+    )
+    seed_max_string_chars: int = Field(
+        default=10_000_000,
+        ge=1000,
+        description="The longest string in a bundle (a YAML scalar; an NDJSON line).",
+    )
+    seed_max_source_bytes: int = Field(
+        default=16 << 20, ge=1, description="The largest source text a `text_file` may hold."
+    )
     database_pool_size: int = Field(
         default=10, ge=1, description="PostgreSQL: connections each process keeps open."
     )

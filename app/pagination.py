@@ -38,6 +38,8 @@ M = TypeVar("M", bound=BaseModel)
 
 # How many values a repeatable parameter takes (after duplicates are dropped).
 MAX_VALUES = 20
+# How the description of a repeatable parameter starts.
+REPEATABLE = f"Repeatable, up to {MAX_VALUES} distinct values:"
 
 
 class Format(StrEnum):
@@ -73,8 +75,15 @@ class ListQuery(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _distinct_values(cls, value: Any) -> Any:
-        """A value repeated asks for it once (`country=FR&country=FR` is `country=FR`)."""
-        return list(dict.fromkeys(value)) if isinstance(value, list) else value
+        """A value repeated asks for it once (`country=FR&country=FR` is `country=FR`), and
+        at most `MAX_VALUES` distinct values are taken (a 422 beyond). The cap counts distinct
+        values, so it is said in each description rather than as the schema's `maxItems`."""
+        if not isinstance(value, list):
+            return value
+        distinct = list(dict.fromkeys(value))
+        if len(distinct) > MAX_VALUES:
+            raise ValueError(f"at most {MAX_VALUES} distinct values")
+        return distinct
 
 
 class Page(BaseModel, Generic[T]):

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from app.assessments.models import Stance
 from app.claims.schemas import WithClaims
 from app.events.schemas import DateRange
-from app.pagination import MAX_VALUES, ListQuery
+from app.pagination import REPEATABLE, ListQuery
 from app.schemas import CitationPublic, Named
 from app.values import CountryCode, PartialDate
 
@@ -20,11 +20,11 @@ class AssessmentSort(StrEnum):
 class AssessmentQuery(ListQuery, DateRange):
     country: list[CountryCode] = Field(
         default_factory=list,
-        max_length=MAX_VALUES,
-        description="Repeatable: every country given is a party to the relationship.",
+        description=REPEATABLE + " every country given is a party to the relationship.",
     )
     stance: list[Stance] = Field(
-        default_factory=list, max_length=MAX_VALUES, description="Repeatable: any of these stances."
+        default_factory=list,
+        description=REPEATABLE + " any of these stances.",
     )
     holder: str | None = Field(
         default=None,

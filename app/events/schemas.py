@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from app.claims.schemas import WithClaims
 from app.events.models import EventKind, EventOutcomes, EventStatus, Role
-from app.pagination import MAX_VALUES, ListQuery
+from app.pagination import REPEATABLE, ListQuery
 from app.schemas import CitationPublic, EventRef, Named, StatementRef
 from app.values import CountryCode, PartialDate, Quantity, Slug
 
@@ -44,8 +44,7 @@ class DateRange(BaseModel):
 class EventQuery(ListQuery, DateRange):
     country: list[CountryCode] = Field(
         default_factory=list,
-        max_length=MAX_VALUES,
-        description="Repeatable: every country given is involved in the event.",
+        description=REPEATABLE + " every country given is involved in the event.",
     )
     host: CountryCode | None = Field(default=None, description="The host country.")
     guest: CountryCode | None = Field(
@@ -53,15 +52,14 @@ class EventQuery(ListQuery, DateRange):
     )
     participant: list[Slug] = Field(
         default_factory=list,
-        max_length=MAX_VALUES,
         description="Repeatable person id: every person given takes part.",
     )
     kind: list[EventKind] = Field(
-        default_factory=list, max_length=MAX_VALUES, description="Repeatable: any of these kinds."
+        default_factory=list,
+        description=REPEATABLE + " any of these kinds.",
     )
     topic: list[Slug] = Field(
         default_factory=list,
-        max_length=MAX_VALUES,
         description="Repeatable topic id: every topic given was discussed.",
     )
     place: Slug | None = Field(default=None, description="Place id.")
@@ -74,8 +72,7 @@ class EventQuery(ListQuery, DateRange):
     sort: EventSort = Field(default=EventSort.START_DESC, description="By start date.")
     facet: list[EventFacet] = Field(
         default_factory=list,
-        max_length=MAX_VALUES,
-        description="Repeatable: count the matching items by this field (see `facets`).",
+        description=REPEATABLE + " count the matching items by this field (see `facets`).",
     )
 
     @model_validator(mode="after")

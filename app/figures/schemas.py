@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from app.claims.schemas import WithClaims
 from app.figures.models import Metric
-from app.pagination import MAX_VALUES, ListQuery
+from app.pagination import REPEATABLE, ListQuery
 from app.schemas import CitationPublic
 from app.values import CountryCode, PartialDate, Quantity
 
@@ -23,7 +23,8 @@ class FigureFacet(StrEnum):
 
 class FigureQuery(ListQuery):
     metric: list[Metric] = Field(
-        default_factory=list, max_length=MAX_VALUES, description="Repeatable: any of these metrics."
+        default_factory=list,
+        description=REPEATABLE + " any of these metrics.",
     )
     country: CountryCode | None = Field(
         default=None,
@@ -48,8 +49,7 @@ class FigureQuery(ListQuery):
     sort: FigureSort = Field(default=FigureSort.PERIOD_DESC, description="By period.")
     facet: list[FigureFacet] = Field(
         default_factory=list,
-        max_length=MAX_VALUES,
-        description="Repeatable: count the matching items by this field (see `facets`).",
+        description=REPEATABLE + " count the matching items by this field (see `facets`).",
     )
 
     @model_validator(mode="after")

@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from app.claims.schemas import WithClaims
 from app.mechanisms.models import MechanismKind, MechanismStatus
-from app.pagination import MAX_VALUES, ListQuery
+from app.pagination import REPEATABLE, ListQuery
 from app.schemas import CitationPublic
 from app.values import CountryCode, PartialDate
 
@@ -19,8 +19,7 @@ class MechanismSort(StrEnum):
 class MechanismQuery(ListQuery):
     country: list[CountryCode] = Field(
         default_factory=list,
-        max_length=MAX_VALUES,
-        description="Repeatable: every country given is a member of the mechanism.",
+        description=REPEATABLE + " every country given is a member of the mechanism.",
     )
     status: MechanismStatus | None = Field(
         default=None,

@@ -12,7 +12,7 @@ from app.events.schemas import DateRange
 from app.figures.schemas import FigurePublic
 from app.mechanisms.models import MechanismKind
 from app.mechanisms.schemas import StatusChangePublic
-from app.pagination import MAX_VALUES, ListQuery
+from app.pagination import REPEATABLE, ListQuery
 from app.schemas import CitationPublic, EventRef, Named, StatementRef
 from app.values import PartialDate, Precision, Quantity
 
@@ -54,8 +54,7 @@ class TimelineSort(StrEnum):
 class TimelineQuery(ListQuery, DateRange):
     type: list[TimelineType] = Field(
         default=[],
-        max_length=MAX_VALUES,
-        description="Repeatable: only items of any of these types.",
+        description=REPEATABLE + " only items of any of these types.",
     )
     sort: TimelineSort = Field(
         default=TimelineSort.DATE,

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field, field_validator
 
-from app.pagination import MAX_VALUES, ListQuery
+from app.pagination import REPEATABLE, ListQuery
 from app.search.models import SearchType
 from app.search.query import RANKED_AT_MOST, parse
 
@@ -15,9 +15,7 @@ class SearchQuery(ListQuery):
         "Matching ignores case and accents and stems English words.",
         examples=["Libya", '"security structure"', "secur*"],
     )
-    type: list[SearchType] = Field(
-        default=[], max_length=MAX_VALUES, description="Repeatable: only these kinds."
-    )
+    type: list[SearchType] = Field(default=[], description=REPEATABLE + " only these kinds.")
 
     @field_validator("q")
     @classmethod

@@ -8,7 +8,6 @@ later in the load, or already stored: it is checked once every record has been r
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import BaseModel
@@ -20,7 +19,7 @@ from app.seeding.errors import SeedError
 from app.seeding.parse import RawRecord
 from app.seeding.semantics import Semantics, near_miss
 from app.seeding.yaml_lines import Loc
-from app.sources.models import CitationCreate, SourceCreate
+from app.sources.models import CitationCreate
 from app.values import Ref
 
 KEYS_A_QUERY = 500
@@ -50,20 +49,6 @@ def _shape(model_type: type[BaseModel]) -> tuple[tuple[tuple[str, str], ...], tu
         name for name, info in model_type.model_fields.items() if _may_hold_models(info.annotation)
     )
     return tuple(refs), nested
-
-
-def read_source_text(folder: Path, record: SourceCreate) -> tuple[str | None, str | None]:
-    """A source's text, given inline or in its `text_file` (relative to the bundle's
-    `folder`): `(text, None)`, or `(None, why)` when the file cannot be read as UTF-8."""
-    if record.text is not None:
-        return record.text, None
-    assert record.text_file is not None
-    text_path = folder / record.text_file
-    try:
-        return text_path.read_text(encoding="utf-8"), None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        return None, f"cannot read {text_path}: {reason}"
 
 
 _SECTIONS = {kind: section for section, kind in SECTION_KINDS.items()}

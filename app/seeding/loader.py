@@ -22,12 +22,13 @@ from sqlalchemy.exc import IntegrityError
 
 from app.revision import bump_revision
 from app.seeding import parse
-from app.seeding.checks import Checker, read_source_text
+from app.seeding.checks import Checker
 from app.seeding.claims import ClaimPass, claiming_source, claims_of, country_wikidata
 from app.seeding.derived import refresh_derived
 from app.seeding.errors import SeedError, SeedFailed
 from app.seeding.partial import salvage
 from app.seeding.rows import Rows, build_rows
+from app.seeding.source_text import read_source_text
 from app.seeding.write import Changes, Writer
 from app.sources.models import Source, SourceCreate
 

@@ -2,8 +2,9 @@
 
 A bundle is a YAML mapping of sections, or NDJSON (`.ndjson`): one JSON object a line with
 one key, the section, whose value is one record (`{"events": {...}}`), or the id of the
-bundle's default source (`{"default_source": "id"}`). An NDJSON bundle is read a line at a
-time, so a file of any size is never whole in memory.
+bundle's default source (`{"default_source": "id"}`). Either is read a record at a time
+(YAML by YAML 1.2 rules: `app.seeding.yaml_lines`), so a file of any size is never whole in
+memory; the settings' limits (`seed_max_*`) stop a hostile file early, with its line.
 """
 
 import json
@@ -11,13 +12,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import IO, Any, get_args
 
 from pydantic import BaseModel
 
+from app.config import Settings, get_settings
 from app.seeding.bundle import SECTION_KINDS, Bundle
 from app.seeding.errors import SeedError
-from app.seeding.yaml_lines import Loc, YamlSyntaxError, line_of, load_with_lines
+from app.seeding.yaml_lines import Item, Loc, Section, YamlError, YamlLimits, line_of, read_sections
 from app.values import SLUG_PATTERN
 
 BUNDLE_SUFFIXES = (".yaml", ".yml", ".ndjson")
@@ -28,7 +30,6 @@ SECTIONS = ("default_source", "countries", *SECTION_KINDS)
 class BundleFile:
     path: Path
     display: str  # the path as errors name it
-    lines: dict[Loc, int] | None  # YAML: the line of each path; NDJSON: None (a record a line)
 
 
 @dataclass(slots=True)
@@ -41,6 +42,7 @@ class RawRecord:
     index: int
     data: Any
     default_source: str | None
+    lines: dict[Loc, int] | None  # YAML: the line of each path; NDJSON: None (a record a line)
 
     @property
     def loc(self) -> Loc:
@@ -48,8 +50,7 @@ class RawRecord:
 
     def error(self, loc: Loc, message: str) -> SeedError:
         """An error about the field at `loc` (a path from the bundle's root)."""
-        lines = self.file.lines
-        line = self.line if lines is None else line_of(lines, loc)
+        line = self.line if self.lines is None else line_of(self.lines, loc)
         return SeedError(self.file.display, line, loc, message)
 
 
@@ -84,73 +85,90 @@ def _default_source(value: Any) -> str | None:
 
 
 def read(path: Path) -> Iterator[RawRecord | SeedError]:
-    """The records of one bundle, in order, and the errors of its syntax and sections."""
-    shown = display(path)
+    """The records of one bundle, in order, and the errors of its syntax and sections; a
+    file past the limits of the settings stops at the first error."""
+    file = BundleFile(path, display(path))
+    settings = get_settings()
     try:
-        with path.open(encoding="utf-8") as stream:
-            if path.suffix == ".ndjson":
-                yield from _ndjson(BundleFile(path, shown, None), stream)
-                return
-            text = stream.read()
-    except OSError as exc:
-        yield SeedError(shown, None, (), f"cannot read: {exc.strerror}")
-        return
-    except UnicodeDecodeError:
-        yield SeedError(shown, None, (), "not UTF-8 text")
-        return
-    yield from _yaml(path, shown, text)
-
-
-def _yaml(path: Path, shown: str, text: str) -> Iterator[RawRecord | SeedError]:
-    try:
-        data, lines = load_with_lines(text)
-    except YamlSyntaxError as exc:
-        yield SeedError(shown, exc.line, (), str(exc))
-        return
-    file = BundleFile(path, shown, lines)
-    if data is None:
-        return
-    if not isinstance(data, dict):
-        yield SeedError(shown, 1, (), "a bundle is a mapping of sections")
-        return
-    default = data.get("default_source")
-    if "default_source" in data and _default_source(default) is None:
-        yield SeedError(
-            shown,
-            line_of(lines, ("default_source",)),
-            ("default_source",),
-            "must be a source id (a slug)",
-        )
-    for section, value in data.items():
-        if section == "default_source":
-            continue
-        if section not in SECTIONS:
-            yield SeedError(
-                shown,
-                line_of(lines, (section,)),
-                (section,),
-                f"unknown section (known: {', '.join(SECTIONS)})",
-            )
-        elif value is None:
-            continue
-        elif not isinstance(value, list):
-            yield SeedError(shown, line_of(lines, (section,)), (section,), "must be a list")
+        size = path.stat().st_size
+        if not path.is_file():
+            yield SeedError(file.display, None, (), "not a regular file")
+            return
+        if size > settings.seed_max_file_bytes:
+            message = f"{size} bytes, more than {settings.seed_max_file_bytes} "
+            yield SeedError(file.display, None, (), message + "(ENTENTE_SEED_MAX_FILE_BYTES)")
+            return
+        if path.suffix == ".ndjson":
+            with path.open("rb") as stream:
+                yield from _ndjson(file, stream, settings)
         else:
-            for index, item in enumerate(value):
-                line = line_of(lines, (section, index))
-                yield RawRecord(file, line, section, index, item, _default_source(default))
+            with path.open("rb") as binary:
+                yield from _yaml(file, binary, settings)
+    except OSError as exc:
+        yield SeedError(file.display, None, (), f"cannot read: {exc.strerror}")
 
 
-def _ndjson(file: BundleFile, lines: Iterable[str]) -> Iterator[RawRecord | SeedError]:
+def _yaml(
+    file: BundleFile, stream: IO[bytes], settings: Settings
+) -> Iterator[RawRecord | SeedError]:
+    limits = YamlLimits(
+        settings.seed_max_depth, settings.seed_max_alias_nodes, settings.seed_max_string_chars
+    )
+    default: str | None = None
+    section: Section | None = None
+    after_sections = False
+    try:
+        for part in read_sections(stream, limits):
+            if isinstance(part, Item):
+                if section is not None and section.name in SECTIONS:
+                    yield RawRecord(
+                        file, part.line, section.name, part.index, part.value, default, part.lines
+                    )
+                continue
+            section = part
+            error = _section_error(part, after_sections)
+            if error is not None:
+                yield SeedError(file.display, part.line, (part.name,), error)
+            elif part.name == "default_source":
+                default = _default_source(part.value)
+            after_sections = after_sections or part.name != "default_source"
+    except YamlError as exc:
+        yield SeedError(file.display, exc.line, (), str(exc))
+
+
+def _section_error(section: Section, after_sections: bool) -> str | None:
+    if section.name == "default_source":
+        if section.is_list or _default_source(section.value) is None:
+            return "must be a source id (a slug)"
+        if after_sections:
+            return "must come before the sections (it applies to the records after it)"
+        return None
+    if section.name not in SECTIONS:
+        return f"unknown section (known: {', '.join(SECTIONS)})"
+    if not section.is_list and section.value is not None:
+        return "must be a list"
+    return None
+
+
+def _ndjson(
+    file: BundleFile, stream: IO[bytes], settings: Settings
+) -> Iterator[RawRecord | SeedError]:
     counts: dict[str, int] = {}
     default: str | None = None
-    for number, line in enumerate(lines, start=1):
+    longest = settings.seed_max_string_chars
+    for number, line in enumerate(iter(lambda: stream.readline(longest + 1), b""), start=1):
+        if len(line.rstrip(b"\n")) > longest:
+            rest = line
+            while rest and not rest.endswith(b"\n"):  # the rest of the line, a part at a time
+                rest = stream.readline(longest)
+            message = f"a line longer than {longest} bytes (ENTENTE_SEED_MAX_STRING_CHARS)"
+            yield SeedError(file.display, number, (), message)
+            continue
         if not line.strip():
             continue
-        try:
-            data = json.loads(line)
-        except ValueError as exc:
-            yield SeedError(file.display, number, (), f"not JSON: {exc}")
+        data, problem = _json(line, settings.seed_max_depth)
+        if problem is not None:
+            yield SeedError(file.display, number, (), problem)
             continue
         if not (isinstance(data, dict) and len(data) == 1):
             yield SeedError(
@@ -168,4 +186,34 @@ def _ndjson(file: BundleFile, lines: Iterable[str]) -> Iterator[RawRecord | Seed
             )
         else:
             index = counts[section] = counts.get(section, -1) + 1
-            yield RawRecord(file, number, section, index, value, default)
+            yield RawRecord(file, number, section, index, value, default, None)
+
+
+def _json(line: bytes, max_depth: int) -> tuple[Any, str | None]:
+    """One line's value, or why it cannot be read."""
+    try:
+        data = json.loads(line)
+    except RecursionError:
+        return None, f"nested deeper than {max_depth} levels (ENTENTE_SEED_MAX_DEPTH)"
+    except ValueError as exc:
+        return None, f"not JSON: {exc}"
+    # Counting brackets is quick and bounds the depth, which is measured only past it.
+    if line.count(b"[") + line.count(b"{") > max_depth and _depth(data) > max_depth:
+        return None, f"nested deeper than {max_depth} levels (ENTENTE_SEED_MAX_DEPTH)"
+    if b"\\u0000" in line:
+        return None, "a NUL character (\\u0000) in a string"
+    return data, None
+
+
+def _depth(value: Any) -> int:
+    """How deep lists and mappings nest in `value` (1: a flat list or mapping)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in item)
+    return deepest

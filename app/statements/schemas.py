@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from app.claims.schemas import WithClaims
 from app.events.schemas import DateRange
-from app.pagination import MAX_VALUES, ListQuery
+from app.pagination import REPEATABLE, ListQuery
 from app.schemas import CitationPublic, EventRef, Named
 from app.statements.models import StatementMode
 from app.values import PartialDate, Slug
@@ -27,7 +27,6 @@ class StatementQuery(ListQuery, DateRange):
     event: Slug | None = Field(default=None, description="Event id: statements made at it.")
     topic: list[Slug] = Field(
         default_factory=list,
-        max_length=MAX_VALUES,
         description="Repeatable topic id: the statement is on every topic given.",
     )
     mode: StatementMode | None = Field(
@@ -43,8 +42,7 @@ class StatementQuery(ListQuery, DateRange):
     sort: StatementSort = Field(default=StatementSort.DATE_DESC, description="By date.")
     facet: list[StatementFacet] = Field(
         default_factory=list,
-        max_length=MAX_VALUES,
-        description="Repeatable: count the matching items by this field (see `facets`).",
+        description=REPEATABLE + " count the matching items by this field (see `facets`).",
     )
 
 

@@ -2,7 +2,7 @@
 runs of white space aside, in the text of the source it cites.
 
 Read from the bundle files themselves, not from a seeded database, so that a bundle is
-checked even while the loader refuses it (a shared id defined in two bundles)."""
+checked whatever else the loader finds wrong with it."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from app.seeding.checks import fold_whitespace, read_source_text
+from app.seeding.checks import fold_whitespace
 from app.seeding.errors import SeedError
 from app.seeding.parse import RawRecord, bundle_files, read
+from app.seeding.source_text import read_source_text
 from app.seeding.yaml_lines import Loc
 from app.sources.models import SourceCreate
 from tests.conftest import SEED_BUNDLES
