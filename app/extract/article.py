@@ -1,0 +1,69 @@
+"""An article read once: its sentences, the people and countries each names, its main pair."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span
+
+from app.extract import geo
+from app.extract.dates import When, resolve
+from app.extract.known import Known
+from app.extract.nlp import sentences
+from app.extract.people import People, Person
+
+PLACE_LABELS = ("GPE", "NORP", "LOC")
+
+
+@dataclass
+class Sentence:
+    span: Span
+    people: list[Person]
+    countries: list[str]
+    dates: list[tuple[int, When]] = field(default_factory=list)
+    """(offset in the sentence, date) of each date the sentence words."""
+
+    @property
+    def text(self) -> str:
+        return self.span.text.strip()
+
+    def lower(self) -> str:
+        return self.span.text.lower()
+
+
+@dataclass
+class Article:
+    text: str
+    published: dt.date
+    known: Known
+    people: People
+    sentences: list[Sentence]
+    pair: list[str]
+    """The two countries the article speaks of most, the main pair of its figures."""
+
+
+def _countries(span: Span) -> list[str]:
+    found: list[str] = []
+    for ent in span.ents:
+        if ent.label_ in PLACE_LABELS:
+            code = geo.country_of(ent.text)
+            if code and code not in found:
+                found.append(code)
+    return found
+
+
+def read(text: str, published: dt.date, known: Known) -> Article:
+    people = People(known)
+    found: list[Sentence] = []
+    counts: Counter[str] = Counter()
+    for span in sentences(text):
+        sentence = Sentence(span, people.in_sentence(span), _countries(span))
+        for ent in span.ents:
+            if ent.label_ == "DATE":
+                when = resolve(ent.text, published)
+                if when:
+                    sentence.dates.append((ent.start_char - span.start_char, when))
+        counts.update(sentence.countries)
+        found.append(sentence)
+    pair = [code for code, _ in counts.most_common(2)]
+    return Article(text, published, known, people, found, pair)

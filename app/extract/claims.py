@@ -1,0 +1,248 @@
+"""Statements (who said what, quoted or paraphrased), mechanisms and their status, topics,
+organizations named with their acronym, and assessments of the relationship."""
+
+import re
+from dataclasses import dataclass, field
+
+from app.extract import geo
+from app.extract.article import Article, Sentence
+from app.extract.dates import When
+from app.extract.people import Person
+
+_REPORTING = re.compile(
+    r"\b(?:said|says|stated|declared|told|added|noted|stressed|emphasi[sz]ed|emphasi[sz]ing|"
+    r"underlined|voiced|expressed|affirmed|announced|urged|warned|insisted|called for|"
+    r"according to|pledged|vowed)\b"
+)
+_QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
+_LEADER = re.compile(r"\b(?:the|The) (\w+) (?:leader|president|prime minister|minister|side)\b")
+
+
+@dataclass
+class Statement:
+    speaker: Person
+    mode: str
+    text: str
+    citation: str
+    index: int
+
+
+def find_statements(article: Article) -> list[Statement]:
+    found: list[Statement] = []
+    last: Person | None = None
+    for index, sentence in enumerate(article.sentences):
+        people = sentence.people or article.people.mentioned(sentence.span)
+        text = sentence.span.text
+        verb = _REPORTING.search(text)
+        quote = _QUOTE.search(text)
+        if verb and not re.search(r"\b(?:observers|analysts|experts)\b", text):
+            speaker = _speaker(sentence, people, last, article, verb.start())
+            if speaker is not None:
+                mode = "direct_quote" if quote else "paraphrase"
+                found.append(Statement(speaker, mode, sentence.text, sentence.text, index))
+        if people:
+            last = people[0]
+    return found
+
+
+def _speaker(
+    sentence: Sentence, people: list[Person], last: Person | None, article: Article, at: int
+) -> Person | None:
+    before = [p for p in people if sentence.span.text.find(p.surname) < at] or people
+    if before:
+        return before[0]
+    leader = _LEADER.search(sentence.span.text)
+    if leader and geo.country_of(leader[1]):
+        return article.people.of_country(geo.country_of(leader[1]) or "")
+    if re.match(r"\s*(?:He|She)\b", sentence.span.text) or re.search(
+        r"\b(?:he|she) (?:said|added|noted|stressed)", sentence.span.text
+    ):
+        return last
+    return None
+
+
+MECHANISM = re.compile(
+    r"\b(?:(?:[A-Z][\w-]*|of|for|on)(?:,\s+|\s+and\s+|\s+))*?[A-Z][\w-]*\s+"
+    r"(?P<kind>Committee|Commission|Council|Dialogue|Forum)\b"
+)
+_GLOBAL = re.compile(r"\bUN\b|United Nations|European|State Council|Security Council|Federation")
+STATUS = [
+    ("resumed", r"\b(?:resum|reviv|restart|relaunch|reconven)"),
+    ("established", r"\b(?:establish|set up|creat|launch|found(?:ed|ing))"),
+    ("suspended", r"\b(?:suspend|froze|frozen|halt)"),
+    ("dissolved", r"\b(?:dissolv|abolish)"),
+]
+
+
+@dataclass
+class Mechanism:
+    name: str
+    kind: str
+    status: str
+    when: When
+    dated: bool
+    countries: list[str]
+    citations: list[str] = field(default_factory=list)
+
+
+def find_mechanisms(article: Article) -> list[Mechanism]:
+    found: dict[str, Mechanism] = {}
+    for sentence in article.sentences:
+        text = sentence.span.text
+        for match in MECHANISM.finditer(text):
+            name = re.sub(r"^(?:The|Many|And)\s+", "", match.group()).strip()
+            if _GLOBAL.search(name) or len(name.split()) < 2:
+                continue
+            status = next((s for s, p in STATUS if re.search(p, text, re.I)), "active")
+            own = sentence.dates[0][1] if sentence.dates else None
+            when = own or When(article.published.strftime("%Y-%m"))
+            countries = sentence.countries[:2] if len(sentence.countries) >= 2 else article.pair
+            mechanism = found.setdefault(
+                name,
+                Mechanism(name, match["kind"].lower(), status, when, own is not None, countries),
+            )
+            if sentence.text not in mechanism.citations:
+                mechanism.citations.append(sentence.text)
+    return [m for m in found.values() if m.countries]
+
+
+@dataclass
+class Topic:
+    name: str
+    category: str
+    citations: list[str] = field(default_factory=list)
+    sentences: list[int] = field(default_factory=list)
+
+
+LEXICON = [
+    ("Climate change", "global_issue", r"\bclimate change\b"),
+    ("Terrorism", "security", r"\b(?:counter-?)?terrorism\b"),
+    ("Cyber security", "security", r"\bcyber ?security\b"),
+    ("Nuclear non-proliferation", "security", r"\bnon-?proliferation\b"),
+    ("Energy cooperation", "economy", r"\benergy (?:cooperation|security|projects?)\b"),
+    (
+        "Economic and trade cooperation",
+        "economy",
+        r"\b(?:economic|trade|economic and trade) (?:cooperation|ties|relations)\b",
+    ),
+    ("Bilateral relations", "diplomacy", r"\bbilateral (?:relations|ties|cooperation)\b"),
+    ("Security in Europe", "security", r"\b(?:security in Europe|European security)\b"),
+    ("Pandemic", "global_issue", r"\b(?:pandemic|COVID-19|coronavirus)\b"),
+    ("Migration", "global_issue", r"\bmigration\b"),
+    ("Defence cooperation", "security", r"\b(?:defen[cs]e|military) cooperation\b"),
+]
+_CRISES = re.compile(
+    r"\b(?:crisis|crises|conflicts?|situation) in ((?:[A-Z]\w+)"
+    r"(?:(?:,\s*|,? and\s+)[A-Z]\w+)*)"
+)
+_AGREEMENT = re.compile(
+    r"\b((?:[A-Z][\w-]*\s+)*?(?:[A-Z][\w-]*\s+(?:of\s+)?)"
+    r"(?:Agreement|Treaty|Accord|Plan of Action|Deal|Protocol|Partnership))\b"
+)
+
+
+def find_topics(article: Article) -> dict[str, Topic]:
+    found: dict[str, Topic] = {}
+
+    def add(name: str, category: str, index: int, sentence: Sentence) -> None:
+        topic = found.setdefault(name, Topic(name, category))
+        if sentence.text not in topic.citations:
+            topic.citations.append(sentence.text)
+            topic.sentences.append(index)
+
+    for index, sentence in enumerate(article.sentences):
+        text = sentence.span.text
+        for name, category, pattern in LEXICON:
+            if re.search(pattern, text, re.I):
+                add(name, category, index, sentence)
+        for match in _CRISES.finditer(text):
+            for place in re.split(r",\s*|\s+and\s+", match[1]):
+                if geo.country_by_name(place):
+                    add(f"Crisis in {place}", "crisis", index, sentence)
+        for match in _AGREEMENT.finditer(text):
+            add(match[1].strip(), "agreement", index, sentence)
+    return found
+
+
+_ACRONYM = re.compile(r"\b(?:the\s+)?((?:[A-Z][\w-]*\s+(?:of\s+)?){1,5})\(([A-Z][A-Z0-9]{1,6})\)")
+ORG_KINDS = [
+    ("union", r"Union"),
+    ("forum", r"Group of|Forum"),
+    ("alliance", r"Alliance|Treaty"),
+    ("bank", r"Bank"),
+    ("organization", r"."),
+]
+
+
+def find_organizations(article: Article) -> dict[str, tuple[str, str, str]]:
+    """Acronym -> (name, kind, first citation) of organizations named with their acronym."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for sentence in article.sentences:
+        for match in _ACRONYM.finditer(sentence.span.text):
+            name = match[1].strip()
+            if _AGREEMENT.search(name + " ") or re.search(r"Plan|Agreement|Treaty$", name):
+                continue
+            kind = next(k for k, p in ORG_KINDS if re.search(p, name))
+            found.setdefault(match[2], (name, kind, sentence.text))
+    return found
+
+
+STANCES = [
+    ("hostile", r"\bhostil|\bconfrontation"),
+    ("cooling", r"\btensions? (?:escalat|rose|grew|mount)|\bdeteriorat|\bworsen|\bstrain"),
+    ("cold", r"\bcold\b|\bfrozen\b|\bchill"),
+    ("warming", r"\bwarming\b|\bimprov|\bstrengthen|\bboost|\brestore|\brapprochement"),
+    ("warm", r"\bwarm\b|\bfriendly\b|\bexcellent\b|\bclose (?:ties|relations|partners)"),
+    ("stable", r"\bstable\b|\bsteady\b"),
+]
+
+
+@dataclass
+class Assessment:
+    countries: list[str]
+    counterpart: str | None
+    organization: str | None
+    stance: str
+    holder: str
+    period: When
+    citation: str
+
+
+def find_assessments(
+    article: Article, organizations: dict[str, tuple[str, str, str]]
+) -> list[Assessment]:
+    found: list[Assessment] = []
+    for sentence in article.sentences:
+        text = sentence.span.text
+        if not re.search(r"\b(?:relations|ties|relationship)\b", text) or _QUOTE.search(text):
+            continue
+        stance = next((s for s, p in STANCES if re.search(p, text, re.I)), None)
+        if stance is None:
+            continue
+        holder = re.search(r"\b(observers|analysts|experts|commentators|diplomats)\b", text)
+        countries = sentence.countries[:2] or article.pair[:2]
+        counterpart = "the West" if re.search(r"\bthe West\b", text) else None
+        organization = next((a for a in organizations if re.search(rf"\b{a}\b", text)), None)
+        if organization:
+            counterpart = None
+        if counterpart or organization:
+            countries = countries[:1]
+        elif len(countries) < 2:
+            countries = [*countries, *(c for c in article.pair if c not in countries)][:2]
+        if len(countries) + bool(counterpart or organization) != 2:
+            continue
+        period = (
+            sentence.dates[0][1] if sentence.dates else When(article.published.strftime("%Y-%m"))
+        )
+        found.append(
+            Assessment(
+                countries,
+                counterpart,
+                organization,
+                stance,
+                holder[1].lower() if holder else "author",
+                period,
+                sentence.text,
+            )
+        )
+    return found

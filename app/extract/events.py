@@ -1,0 +1,331 @@
+"""Events: visits, talks, summits, press conferences, phone calls, ministerial meetings and
+committee sessions, with their dates, places, countries, participants, duration, outcomes."""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.extract import geo
+from app.extract.article import Article, Sentence
+from app.extract.dates import When
+from app.extract.known import slug
+from app.extract.people import Person
+
+TRIGGERS = [
+    ("state_visit", r"\bstate visits?\b"),
+    ("official_visit", r"\bofficial visits?\b"),
+    ("working_visit", r"\bworking visits?\b"),
+    ("press_conference", r"\b(?:press|news) (?:conference|briefing)s?\b"),
+    (
+        "phone_call",
+        r"\b(?:tele)?phone (?:call|conversation|talk)s?\b|\bon the (?:tele)?phone\b"
+        r"|\bby (?:tele)?phone\b|\bphoned\b",
+    ),
+    ("summit", r"\bsummit\b"),
+    (
+        "ministerial_meeting",
+        r"\bministerial (?:meeting|talks)\b|\b(?:foreign|defen[cs]e|trade|"
+        r"finance) ministers (?:met|held)\b",
+    ),
+    (
+        "committee_session",
+        r"\b(?:session|meeting) of the [\w ,]*?(?:Committee|Commission)\b|"
+        r"\b(?:Committee|Commission) (?:held|met|convened)\b",
+    ),
+    (
+        "bilateral_meeting",
+        r"\b(?:held|hold|holding|had|closed|their|the) talks\b|\btalks with\b"
+        r"|\bmet with\b|\bmet (?:his|her) \w+ counterpart\b|\bmet in\b",
+    ),
+    ("visit", r"\bvisit(?:ed|ing|s)?\b"),
+]
+VISITS = ("state_visit", "official_visit", "working_visit", "visit")
+_SCHEDULED = re.compile(r"\b(?:scheduled|upcoming|will (?:be held|visit|hold|meet)|to be held)\b")
+_DURATION = re.compile(
+    r"\b(?P<q>nearly|almost|about|around|some|more than|over|less than)?\s*(?P<n>[\w.]+)\s+"
+    r"(?P<u>hours?|minutes?)\b"
+)
+_NUMBER = {
+    w: n
+    for n, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
+    )
+}
+QUALIFIERS = {
+    "nearly": "nearly",
+    "almost": "nearly",
+    "about": "approximately",
+    "around": "approximately",
+    "some": "approximately",
+    "more than": "more_than",
+    "over": "more_than",
+    "less than": "less_than",
+    "at least": "at_least",
+    "up to": "at_most",
+}
+_PLACE_KINDS = "fortress|palace|residence|castle|estate|house|hotel|villa|centre|center"
+_PLACE = re.compile(rf"\b(?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*) (?P<kind>{_PLACE_KINDS})\b")
+
+
+@dataclass
+class Event:
+    kind: str
+    start: When | None
+    host: str | None = None
+    countries: list[str] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    place: tuple[str, str, str] | None = None
+    """(name, kind, country)"""
+    duration: dict[str, Any] | None = None
+    joint_statement: bool | None = None
+    scheduled: bool = False
+    name: str | None = None
+    citations: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    id: str = ""
+    part_of: str | None = None
+
+
+def _triggers(sentence: Sentence) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    for kind, pattern in TRIGGERS:
+        match = re.search(pattern, sentence.span.text, re.I)
+        if not match:
+            continue
+        if kind in VISITS and any(k in VISITS for k, _ in found):
+            continue
+        found.append((kind, match.start()))
+    return found
+
+
+def _date_for(offset: int, sentence: Sentence, triggers: list[tuple[str, int]]) -> When | None:
+    if not sentence.dates:
+        return None
+    first = min(at for _, at in triggers)
+    leading = [when for at, when in sentence.dates if at < first]
+    after = [(at, when) for at, when in sentence.dates if at > offset]
+    if after:
+        nearest = min(after)[0]
+        if not any(offset < at < nearest for _, at in triggers):
+            return min(after)[1]
+    if leading:
+        return leading[-1]
+    return min(sentence.dates, key=lambda item: abs(item[0] - offset))[1]
+
+
+def _host(sentence: Sentence, kind: str, offset: int) -> str | None:
+    text = sentence.span.text
+    after = text[offset:]
+    going = re.search(
+        r"\b(?:visit(?:ed|ing)?|trip|tour|arrived in|travel(?:l?ed)? to)\s+"
+        r"(?:to\s+)?(?:the\s+)?([A-Z][\w ]+?)\b(?:[,.;]| and| on| in| for|$)",
+        after,
+    )
+    if going and geo.country_by_name(going[1]):
+        return geo.country_by_name(going[1])
+    hosted = re.search(r"\bhosted by (?:his|her|the) (\w+)", text)
+    if hosted and geo.country_of(hosted[1]):
+        return geo.country_of(hosted[1])
+    where = re.search(r"\b(?:in|at) ([A-Z][\w’']+)", after)
+    if where and geo.country_of(where[1]) and kind not in ("phone_call",):
+        return geo.country_of(where[1])
+    if kind in VISITS:
+        named = re.search(r"\b([A-Z][\w]+)\s+visit\b", text)
+        if named and geo.country_by_name(named[1]):
+            return geo.country_by_name(named[1])
+    return None
+
+
+def _counterparts(sentence: Sentence, article: Article) -> list[Person]:
+    found = list(sentence.people)
+    for match in re.finditer(r"\b([A-Z][a-z]+) counterpart\b(?! [A-Z])", sentence.span.text):
+        code = geo.country_of(match[1])
+        person = article.people.of_country(code) if code else None
+        if person and person not in found:
+            found.append(person)
+    for person in article.people.mentioned(sentence.span):
+        if person not in found:
+            found.append(person)
+    return found
+
+
+def _duration(text: str) -> dict[str, Any] | None:
+    match = _DURATION.search(text)
+    if not match:
+        return None
+    words = match["n"].lower()
+    number = _NUMBER.get(words) if not words.replace(".", "").isdigit() else float(words)
+    if number is None:
+        return None
+    minutes = number * (60 if match["u"].startswith("hour") else 1)
+    found: dict[str, Any] = {
+        "value": int(minutes) if minutes == int(minutes) else minutes,
+        "unit": "minute",
+    }
+    if match["q"]:
+        found["qualifier"] = QUALIFIERS[match["q"].lower()]
+    found["text"] = match.group().strip()
+    return found
+
+
+def _joint_statement(text: str) -> bool | None:
+    lower = text.lower()
+    if "joint statement" not in lower and "joint declaration" not in lower:
+        return None
+    return not re.search(r"\b(?:not|no|without|failed|never|neither)\b", lower)
+
+
+def _place(sentence: Sentence, host: str | None) -> tuple[str, str, str] | None:
+    named = _PLACE.search(sentence.span.text)
+    if named and not geo.country_of(named["name"]) and host:
+        return (named["name"], named["kind"], host)
+    for ent in sentence.span.ents:
+        if ent.label_ != "GPE" or geo.country_by_name(ent.text):
+            continue
+        country = geo.capital_of(ent.text) or host
+        prefix = sentence.span.text[: ent.start_char - sentence.span.start_char]
+        owner = re.search(r"([A-Z][\w ]+?)['’]s\s*$", prefix)
+        if owner and geo.country_by_name(owner[1]):
+            country = geo.country_by_name(owner[1])
+        if country and re.search(r"\b(?:in|at)\s+(?:\w+['’]s\s+)?$", prefix):
+            return (ent.text, "city", country)
+    return None
+
+
+def find_events(article: Article) -> list[Event]:
+    events: list[Event] = []
+    context: When | None = None
+    for sentence in article.sentences:
+        triggers = _triggers(sentence)
+        for kind, offset in triggers:
+            own = _date_for(offset, sentence, triggers)
+            earlier = _same(events, kind, own)
+            event = earlier or Event(kind=kind, start=own or context)
+            if earlier is None:
+                events.append(event)
+            elif event.start is None:
+                event.start = own
+            _fill(event, sentence, offset, article)
+            if (own and kind in VISITS) or context is None:
+                context = event.start or context
+        for event in events[-len(triggers) :] if triggers else []:
+            _outcome(event, sentence)
+        if not triggers and events and ("joint statement" in sentence.lower()):
+            _outcome(events[-1], sentence)
+    return [event for event in events if event.start is not None and event.countries]
+
+
+def _same(events: list[Event], kind: str, when: When | None) -> Event | None:
+    family = VISITS if kind in VISITS else (kind,)
+    for event in reversed(events):
+        if event.kind in family and (when is None or event.start == when):
+            return event
+    return None
+
+
+def _fill(event: Event, sentence: Sentence, offset: int, article: Article) -> None:
+    if sentence.text not in event.citations:
+        event.citations.append(sentence.text)
+    event.host = event.host or _host(sentence, event.kind, offset)
+    for person in _counterparts(sentence, article):
+        if person not in event.people:
+            event.people.append(person)
+    countries = [p.country for p in event.people if p.country]
+    if event.host:
+        countries.append(event.host)
+    if not countries and event.kind == "summit":
+        countries = sentence.countries[:1]
+    for code in countries:
+        if code not in event.countries:
+            event.countries.append(code)
+    event.place = event.place or _place(sentence, event.host)
+    if event.place and not event.host and event.kind != "phone_call":
+        event.host = event.place[2]
+        if event.host not in event.countries:
+            event.countries.append(event.host)
+    event.duration = event.duration or _duration(sentence.span.text[offset:])
+    if _SCHEDULED.search(sentence.lower()) or (
+        event.start and event.start.start > article.published.isoformat()
+    ):
+        event.scheduled = True
+    if event.kind == "summit" and event.name is None:
+        named = re.search(r"\b((?:[A-Z][\w-]*\s+){1,4}Summit(?: \d{4})?)", sentence.span.text)
+        event.name = named[1].strip() if named else None
+
+
+def _outcome(event: Event, sentence: Sentence) -> None:
+    said = _joint_statement(sentence.span.text)
+    if said is not None and event.joint_statement is None:
+        event.joint_statement = said
+        if sentence.text not in event.citations:
+            event.citations.append(sentence.text)
+
+
+KIND_WORDS = {
+    "state_visit": "state visit",
+    "official_visit": "official visit",
+    "working_visit": "working visit",
+    "visit": "visit",
+    "summit": "summit",
+    "bilateral_meeting": "talks",
+    "phone_call": "phone call",
+    "press_conference": "press conference",
+    "ministerial_meeting": "ministerial meeting",
+    "committee_session": "committee session",
+}
+
+
+def title(event: Event) -> str:
+    words = KIND_WORDS[event.kind]
+    if event.kind in VISITS and event.host:
+        guest = next((p for p in event.people if p.country and p.country != event.host), None)
+        who = f"{guest.name}'s" if guest else "A"
+        return f"{who} {words} to {geo.country_name(event.host)}"
+    if event.name:
+        return event.name
+    names = [p.surname for p in event.people[:2]]
+    if len(names) == 2:
+        return f"{names[0]}-{names[1]} {words}"
+    return f"{'-'.join(geo.country_name(c) for c in event.countries)} {words}"
+
+
+def assign_ids(events: list[Event]) -> None:
+    used: set[str] = set()
+    for event in events:
+        assert event.start is not None
+        base = slug(f"{event.start.start}-{title(event)}")
+        event.id = base
+        number = 2
+        while event.id in used:
+            event.id, number = f"{base}-{number}", number + 1
+        used.add(event.id)
+    for event in events:
+        if event.kind in VISITS:
+            continue
+        visit = next(
+            (
+                v
+                for v in events
+                if v.kind in VISITS
+                and v.start
+                and event.start
+                and v.start.start == event.start.start
+                and v.host == event.host
+            ),
+            None,
+        )
+        event.part_of = visit.id if visit else None
