@@ -60,6 +60,14 @@ def read(text: str, published: dt.date, known: Known) -> Article:
         sentence = Sentence(span, people.in_sentence(span), _countries(span))
         for ent in span.ents:
             if ent.label_ == "DATE":
+                before = span.doc[ent.start - 1] if ent.start > 0 else None
+                if (
+                    ent.text.isdigit()
+                    and before is not None
+                    and before.is_title
+                    and not before.is_stop
+                ):
+                    continue  # a year in a name: "G7 Summit 2019"
                 when = resolve(ent.text, published)
                 if when:
                     sentence.dates.append((ent.start_char - span.start_char, when))

@@ -116,15 +116,13 @@ def _date_for(offset: int, sentence: Sentence, triggers: list[tuple[str, int]]) 
     if not sentence.dates:
         return None
     first = min(at for _, at in triggers)
-    leading = [when for at, when in sentence.dates if at < first]
+    leading = [when for at, when in sentence.dates if at < min(first, 16)]
     after = [(at, when) for at, when in sentence.dates if at > offset]
     if after:
         nearest = min(after)[0]
         if not any(offset < at < nearest for _, at in triggers):
             return min(after)[1]
-    if leading:
-        return leading[-1]
-    return min(sentence.dates, key=lambda item: abs(item[0] - offset))[1]
+    return leading[-1] if leading else None
 
 
 def _host(sentence: Sentence, kind: str, offset: int) -> str | None:
@@ -212,8 +210,10 @@ def find_events(article: Article) -> list[Event]:
     for sentence in article.sentences:
         triggers = _triggers(sentence)
         for kind, offset in triggers:
+            if kind == "bilateral_meeting" and re.search(r"\bmet\b.*\btimes\b", sentence.lower()):
+                continue  # a count of meetings, a figure
             own = _date_for(offset, sentence, triggers)
-            earlier = _same(events, kind, own)
+            earlier = _same(events, kind, own, article.people.mentioned(sentence.span))
             event = earlier or Event(kind=kind, start=own or context)
             if earlier is None:
                 events.append(event)
@@ -229,19 +229,20 @@ def find_events(article: Article) -> list[Event]:
     return [event for event in events if event.start is not None and event.countries]
 
 
-def _same(events: list[Event], kind: str, when: When | None) -> Event | None:
+def _same(events: list[Event], kind: str, when: When | None, people: list[Person]) -> Event | None:
     family = VISITS if kind in VISITS else (kind,)
-    for event in reversed(events):
-        if event.kind in family and (when is None or event.start == when):
-            return event
-    return None
+    alike = [e for e in events if e.kind in family]
+    if when is not None:
+        return next((e for e in alike if e.start and e.start.start == when.start), None)
+    shared = [e for e in alike if {p.id for p in e.people} & {p.id for p in people}]
+    return (shared or alike or [None])[-1]
 
 
 def _fill(event: Event, sentence: Sentence, offset: int, article: Article) -> None:
     if sentence.text not in event.citations:
         event.citations.append(sentence.text)
     event.host = event.host or _host(sentence, event.kind, offset)
-    for person in _counterparts(sentence, article):
+    for person in [] if event.kind == "summit" else _counterparts(sentence, article):
         if person not in event.people:
             event.people.append(person)
     countries = [p.country for p in event.people if p.country]

@@ -36,9 +36,7 @@ TITLES = (
     "Chief Executive",
 )
 _TITLE = "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True))
-_BEFORE = re.compile(
-    rf"(?:(?P<adj>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s+)?(?P<title>{_TITLE}|counterpart)\s+$"
-)
+_BEFORE = re.compile(rf"(?:(?P<adj>[A-Z][a-z]+)\s+)?(?P<title>{_TITLE}|counterpart)\s+$")
 _OF = re.compile(rf"^,?\s+(?:the\s+)?(?P<title>{_TITLE}) of (?P<country>[A-Z][\w ]+?)[,.]")
 
 
