@@ -209,33 +209,43 @@ def find_events(article: Article) -> list[Event]:
     context: When | None = None
     for sentence in article.sentences:
         triggers = _triggers(sentence)
+        touched: list[Event] = []
         for kind, offset in triggers:
             if kind == "bilateral_meeting" and re.search(r"\bmet\b.*\btimes\b", sentence.lower()):
                 continue  # a count of meetings, a figure
             own = _date_for(offset, sentence, triggers)
-            earlier = _same(events, kind, own, article.people.mentioned(sentence.span))
+            earlier = _same(events, kind, own, article.people.mentioned(sentence.span), context)
             event = earlier or Event(kind=kind, start=own or context)
             if earlier is None:
                 events.append(event)
             elif event.start is None:
                 event.start = own
             _fill(event, sentence, offset, article)
-            if (own and kind in VISITS) or context is None:
-                context = event.start or context
-        for event in events[-len(triggers) :] if triggers else []:
-            _outcome(event, sentence)
+            touched.append(event)
+            if context is None:
+                context = event.start  # the lead event's date: undated mentions default to it
+        for event in touched:
+            if event.kind not in VISITS or len(touched) == 1:
+                _outcome(event, sentence)
         if not triggers and events and ("joint statement" in sentence.lower()):
             _outcome(events[-1], sentence)
     return [event for event in events if event.start is not None and event.countries]
 
 
-def _same(events: list[Event], kind: str, when: When | None, people: list[Person]) -> Event | None:
+def _same(
+    events: list[Event],
+    kind: str,
+    when: When | None,
+    people: list[Person],
+    context: When | None,
+) -> Event | None:
     family = VISITS if kind in VISITS else (kind,)
     alike = [e for e in events if e.kind in family]
     if when is not None:
         return next((e for e in alike if e.start and e.start.start == when.start), None)
     shared = [e for e in alike if {p.id for p in e.people} & {p.id for p in people}]
-    return (shared or alike or [None])[-1]
+    current = [e for e in alike if context and e.start and e.start.start == context.start]
+    return (shared or current or alike or [None])[-1]
 
 
 def _fill(event: Event, sentence: Sentence, offset: int, article: Article) -> None:
