@@ -1,6 +1,7 @@
 """An article read once: its sentences, the people and countries each names, its main pair."""
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -13,6 +14,15 @@ from app.extract.nlp import sentences
 from app.extract.people import People, Person
 
 PLACE_LABELS = ("GPE", "NORP", "LOC")
+
+
+_CLAUSE_OPENING = re.compile(r"(?:^|[,;:]|\bthat)\s*(?:in|on|by|during|since)?\s*$", re.I)
+
+
+def opens_clause(text: str, at: int) -> bool:
+    """Whether the words at `at` open `text` or a clause of it ("Last June, ...", "It is
+    expected that in 2020, ..."): a date there is the date of what the clause says."""
+    return bool(_CLAUSE_OPENING.search(text[:at]))
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""Statements (who said what, quoted or paraphrased), mechanisms and their status, topics,
-organizations named with their acronym, and assessments of the relationship."""
+"""Mechanisms and their status, topics, organizations named with their acronym, and
+assessments of the relationship."""
 
 import re
 from dataclasses import dataclass, field
@@ -7,58 +7,8 @@ from dataclasses import dataclass, field
 from app.extract import geo
 from app.extract.article import Article, Sentence
 from app.extract.dates import When
-from app.extract.people import Person
 
-_REPORTING = re.compile(
-    r"\b(?:said|says|stated|declared|told|added|noted|stressed|emphasi[sz]ed|emphasi[sz]ing|"
-    r"underlined|voiced|expressed|affirmed|announced|urged|warned|insisted|called for|"
-    r"according to|pledged|vowed)\b"
-)
 _QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
-_LEADER = re.compile(r"\b(?:the|The) (\w+) (?:leader|president|prime minister|minister|side)\b")
-
-
-@dataclass
-class Statement:
-    speaker: Person
-    mode: str
-    text: str
-    citation: str
-    index: int
-
-
-def find_statements(article: Article) -> list[Statement]:
-    found: list[Statement] = []
-    last: Person | None = None
-    for index, sentence in enumerate(article.sentences):
-        people = sentence.people or article.people.mentioned(sentence.span)
-        text = sentence.span.text
-        verb = _REPORTING.search(text)
-        quote = _QUOTE.search(text)
-        if verb and not re.search(r"\b(?:observers|analysts|experts)\b", text):
-            speaker = _speaker(sentence, people, last, article, verb.start())
-            if speaker is not None:
-                mode = "direct_quote" if quote else "paraphrase"
-                found.append(Statement(speaker, mode, sentence.text, sentence.text, index))
-        if people:
-            last = people[0]
-    return found
-
-
-def _speaker(
-    sentence: Sentence, people: list[Person], last: Person | None, article: Article, at: int
-) -> Person | None:
-    before = [p for p in people if sentence.span.text.find(p.surname) < at] or people
-    if before:
-        return before[0]
-    leader = _LEADER.search(sentence.span.text)
-    if leader and geo.country_of(leader[1]):
-        return article.people.of_country(geo.country_of(leader[1]) or "")
-    if re.match(r"\s*(?:He|She)\b", sentence.span.text) or re.search(
-        r"\b(?:he|she) (?:said|added|noted|stressed)", sentence.span.text
-    ):
-        return last
-    return None
 
 
 MECHANISM = re.compile(
@@ -193,7 +143,7 @@ STANCES = [
     ("cold", r"\bcold\b|\bfrozen\b|\bchill"),
     ("warming", r"\bwarming\b|\bimprov|\bstrengthen|\bboost|\brestore|\brapprochement"),
     ("warm", r"\bwarm\b|\bfriendly\b|\bexcellent\b|\bclose (?:ties|relations|partners)"),
-    ("stable", r"\bstable\b|\bsteady\b"),
+    ("stable", r"\bstable\b|\bsteady\b|\bstabili[sz]ed\b"),
 ]
 
 
@@ -219,7 +169,7 @@ def find_assessments(
         stance = next((s for s, p in STANCES if re.search(p, text, re.I)), None)
         if stance is None:
             continue
-        holder = re.search(r"\b(observers|analysts|experts|commentators|diplomats)\b", text)
+        holder = re.search(r"\b(observers|analysts|experts|commentators|diplomats)\b", text, re.I)
         countries = sentence.countries[:2] or article.pair[:2]
         counterpart = "the West" if re.search(r"\bthe West\b", text) else None
         organization = next((a for a in organizations if re.search(rf"\b{a}\b", text)), None)

@@ -30,7 +30,7 @@ MONTHS = {
     for name in names.split()
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NUMBERS = {
+NUMBER_WORDS = {
     w: n
     for n, w in enumerate(
         [
@@ -50,13 +50,13 @@ _NUMBERS = {
         ]
     )
 }
-_LEAD = re.compile(r"^(?:on|in|from|since|during|by|of|the|early|late|mid)\s+", re.I)
+_LEAD = re.compile(r"^(?:on|in|from|since|during|by|of|over|the|early|late|mid)\s+", re.I)
 _RANGE = re.compile(
     r"^(?:(?P<m1>[a-z]+)\s+)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|and|until)\s*"
     r"(?:(?P<m2>[a-z]+)\s+)?(?P<d2>\d{1,2})(?:st|nd|rd|th)?(?:\s+(?P<m3>[a-z]+))?"
     r"(?:,?\s+(?P<y>\d{4}))?$"
 )
-_AGO = re.compile(r"^(?:the\s+)?(?:past|last)?\s*(?P<n>\w+)\s+years?(?:\s+ago)?$")
+_AGO = re.compile(r"^(?:(?:the\s+)?(?:past|last)\s+(?P<n>\w+)\s+years?|(?P<m>\w+)\s+years?\s+ago)$")
 
 
 @dataclass(frozen=True)
@@ -110,8 +110,9 @@ def _simple(core: str, published: dt.date) -> str | None:
     if core in shift:
         return str(year + shift[core])
     ago = _AGO.match(core)
-    if ago and (ago["n"] in _NUMBERS or ago["n"].isdigit()):
-        count = _NUMBERS.get(ago["n"]) or int(ago["n"])
+    words = ago and (ago["n"] or ago["m"])
+    if words and (words in NUMBER_WORDS or words.isdigit()):
+        count = NUMBER_WORDS.get(words) or int(words)
         return str(year - count)
     if core in ("last month", "this month", "next month"):
         month = published.month + {"last": -1, "this": 0, "next": 1}[core.split()[0]]
@@ -135,8 +136,9 @@ def _simple(core: str, published: dt.date) -> str | None:
 
 
 def _parsed(core: str, published: dt.date, kept: str | None) -> When | None:
-    if not re.search(r"\d|yesterday|today|tomorrow", core):
-        return None
+    has_month = any(word in MONTHS for word in re.findall(r"[a-z]+", core))
+    if not (has_month or re.search(r"\b\d{4}\b|yesterday|today|tomorrow", core)):
+        return None  # "24 years", "three-day": a length of time, not a date
     base = dt.datetime.combine(published, dt.time())
     found = dateparser.parse(
         core,
@@ -146,7 +148,6 @@ def _parsed(core: str, published: dt.date, kept: str | None) -> When | None:
     if found is None:
         return None
     has_day = bool(re.search(r"\b\d{1,2}(st|nd|rd|th)?\b|yesterday|today|tomorrow", core))
-    has_month = any(word in MONTHS for word in re.findall(r"[a-z]+", core))
     precision = (
         "day"
         if has_day and (has_month or not re.search(r"\d{4}", core))

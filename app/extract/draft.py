@@ -11,13 +11,13 @@ from app.extract.claims import (
     find_assessments,
     find_mechanisms,
     find_organizations,
-    find_statements,
     find_topics,
 )
 from app.extract.dates import When
 from app.extract.events import VISITS, Event, assign_ids, find_events, title
 from app.extract.figures import find_figures
 from app.extract.known import Known, slug
+from app.extract.statements import Statement, find_statements
 
 
 def _dated(record: dict[str, Any], key: str, when: When, text_key: str | None = None) -> None:
@@ -52,7 +52,7 @@ def extract(text: str, published: dt.date, source: dict[str, Any], known: Known)
     assign_ids(events)
     people_ids = {p.id for e in events for p in e.people}
     statements = find_statements(article)
-    people_ids |= {s.speaker.id for s in statements}
+    people_ids |= {s.speaker.id for s in statements if s.speaker}
     bundle["people"] = [
         _person(p, published)
         for p in article.people.by_id.values()
@@ -75,9 +75,7 @@ def extract(text: str, published: dt.date, source: dict[str, Any], known: Known)
     bundle["mechanisms"] = [_mechanism(m, known) for m in find_mechanisms(article)]
     used: set[str] = set()
     bundle["figures"] = [_figure(f, used) for f in find_figures(article)]
-    bundle["statements"] = [
-        _statement(s, sentence_events, events, published, used) for s in statements
-    ]
+    bundle["statements"] = _statements(statements, sentence_events, published, used)
     bundle["assessments"] = [
         _assessment(a, org_ids, used) for a in find_assessments(article, organizations)
     ]
@@ -203,26 +201,35 @@ def _figure(figure: Any, used: set[str]) -> dict[str, Any]:
     return record
 
 
-def _statement(
-    statement: Any,
+def _statements(
+    statements: list[Statement],
     sentence_events: dict[int, list[Event]],
-    events: list[Event],
     published: dt.date,
     used: set[str],
-) -> dict[str, Any]:
-    near = [e for i in range(statement.index, -1, -1) for e in sentence_events.get(i, [])]
-    event = next((e for e in near if e.kind not in VISITS), near[0] if near else None)
-    date = event.start.start if event and event.start else published.strftime("%Y-%m")
-    record: dict[str, Any] = {
-        "id": _unique(slug(f"{statement.speaker.surname}-{date}-{statement.text[:40]}"), used),
-        "speaker": statement.speaker.id,
-    }
-    if event:
-        record["event"] = event.id
-    record.update(
-        date=date, text=statement.text, mode=statement.mode, citations=[statement.citation]
-    )
-    return record
+) -> list[dict[str, Any]]:
+    """Each statement dated by the event its sentence, or the nearest one before it, speaks
+    of; "the two leaders" are that event's participants, one statement each."""
+    records: list[dict[str, Any]] = []
+    for statement in statements:
+        near = next(
+            (sentence_events[i] for i in range(statement.index, -1, -1) if sentence_events[i]),
+            [],
+        )
+        event = next((e for e in near if e.kind not in VISITS), near[0] if near else None)
+        date = event.start.start if event and event.start else published.strftime("%Y-%m")
+        speakers = [statement.speaker] if statement.speaker else event.people if event else []
+        for speaker in speakers:
+            record: dict[str, Any] = {
+                "id": _unique(slug(f"{speaker.surname}-{date}-{statement.text[:40]}"), used),
+                "speaker": speaker.id,
+            }
+            if event:
+                record["event"] = event.id
+            record.update(
+                date=date, text=statement.text, mode=statement.mode, citations=[statement.citation]
+            )
+            records.append(record)
+    return records
 
 
 def _assessment(assessment: Any, org_ids: dict[str, str], used: set[str]) -> dict[str, Any]:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.extract import geo
-from app.extract.article import Article, Sentence
-from app.extract.dates import When
+from app.extract.article import Article, Sentence, opens_clause
+from app.extract.dates import NUMBER_WORDS, When
 from app.extract.known import slug
 from app.extract.people import Person
 
@@ -34,37 +34,22 @@ TRIGGERS = [
     ),
     (
         "bilateral_meeting",
-        r"\b(?:held|hold|holding|had|closed|their|the) talks\b|\btalks with\b"
-        r"|\bmet with\b|\bmet (?:his|her) \w+ counterpart\b|\bmet in\b",
+        r"\btalks\b|\bmet\b|\bmeeting (?:with|between)\b",
     ),
     ("visit", r"\bvisit(?:ed|ing|s)?\b"),
+    # A guest's reception: only ever a mention of a visit already found.
+    (
+        "reception",
+        r"\b(?:welcomed|received|hosted|greeted)\b[^,.;]{0,40}?\bby\b"
+        r"|\b(?:welcomed|hosted|greeted|received) (?:him|her|them)\b",
+    ),
 ]
-VISITS = ("state_visit", "official_visit", "working_visit", "visit")
+VISITS = ("state_visit", "official_visit", "working_visit", "visit", "reception")
 _SCHEDULED = re.compile(r"\b(?:scheduled|upcoming|will (?:be held|visit|hold|meet)|to be held)\b")
 _DURATION = re.compile(
     r"\b(?P<q>nearly|almost|about|around|some|more than|over|less than)?\s*(?P<n>[\w.]+)\s+"
     r"(?P<u>hours?|minutes?)\b"
 )
-_NUMBER = {
-    w: n
-    for n, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-        ]
-    )
-}
 QUALIFIERS = {
     "nearly": "nearly",
     "almost": "nearly",
@@ -109,32 +94,37 @@ def _triggers(sentence: Sentence) -> list[tuple[str, int]]:
         if kind in VISITS and any(k in VISITS for k, _ in found):
             continue
         found.append((kind, match.start()))
-    return found
+    return sorted(found, key=lambda found: found[1])
 
 
 def _date_for(offset: int, sentence: Sentence, triggers: list[tuple[str, int]]) -> When | None:
-    if not sentence.dates:
-        return None
-    first = min(at for _, at in triggers)
-    leading = [when for at, when in sentence.dates if at < min(first, 16)]
-    after = [(at, when) for at, when in sentence.dates if at > offset]
-    if after:
-        nearest = min(after)[0]
-        if not any(offset < at < nearest for _, at in triggers):
-            return min(after)[1]
-    return leading[-1] if leading else None
+    """The date a trigger words: the first after it with no other trigger between, else one
+    before it in the same clause (no comma or trigger between), else one opening the
+    sentence ("Last June, ... visited ... and held talks")."""
+    text = sentence.span.text
+    after = sorted((at, when) for at, when in sentence.dates if at > offset)
+    if after and not any(offset < at < after[0][0] for _, at in triggers):
+        return after[0][1]
+    for at, when in sorted(sentence.dates, reverse=True):
+        if at >= offset:
+            continue
+        between = text[at:offset]
+        if opens_clause(text, at) or (
+            "," not in between and not any(at < t < offset for _, t in triggers)
+        ):
+            return when
+    return None
 
 
 def _host(sentence: Sentence, kind: str, offset: int) -> str | None:
     text = sentence.span.text
     after = text[offset:]
-    going = re.search(
-        r"\b(?:visit(?:ed|ing)?|trip|tour|arrived in|travel(?:l?ed)? to)\s+"
-        r"(?:to\s+)?(?:the\s+)?([A-Z][\w ]+?)\b(?:[,.;]| and| on| in| for|$)",
-        after,
-    )
-    if going and geo.country_by_name(going[1]):
-        return geo.country_by_name(going[1])
+    if kind in VISITS:
+        for ent in sentence.span.ents:
+            at = ent.start_char - sentence.span.start_char
+            code = geo.country_by_name(ent.text) if ent.label_ == "GPE" else None
+            if code and offset < at <= offset + 40 and re.search(r"\b(?:to|in)\s+$", text[:at]):
+                return code
     hosted = re.search(r"\bhosted by (?:his|her|the) (\w+)", text)
     if hosted and geo.country_of(hosted[1]):
         return geo.country_of(hosted[1])
@@ -148,8 +138,35 @@ def _host(sentence: Sentence, kind: str, offset: int) -> str | None:
     return None
 
 
-def _counterparts(sentence: Sentence, article: Article) -> list[Person]:
+_THEY = re.compile(
+    r"\b(?:the two (?:leaders|presidents|prime ministers|ministers|sides|men)|both leaders|"
+    r"their|they)\b"
+)
+
+
+_SEQUENCE = re.compile(r"\b(?:ahead of|before|after|prior to|following|since)\b")
+
+
+def _inherited(sentence: Sentence, previous: tuple[int, When | None], offset: int) -> When | None:
+    """The date of the event named just before in the sentence, unless words between set
+    the two apart in time ("the visit took place ahead of the summit")."""
+    at, when = previous
+    between = sentence.lower()[at:offset]
+    return None if when is None or _SEQUENCE.search(between) else when
+
+
+def _counterparts(
+    sentence: Sentence, article: Article, last: Person | None, before: Event | None, offset: int
+) -> list[Person]:
     found = list(sentence.people)
+    lower = sentence.lower()
+    they = [m.end() for m in _THEY.finditer(lower) if m.start() < offset]
+    # "The two leaders agreed ..., which Beijing suspended after a visit": the words for
+    # "they" must be in the event's own clause.
+    if before and they and "," not in lower[they[-1] : offset]:
+        found.extend(p for p in before.people if p not in found)
+    if last and last not in found and re.search(r"\b(?:he|she|him|her)\b", sentence.lower()):
+        found.append(last)
     for match in re.finditer(r"\b([A-Z][a-z]+) counterpart\b(?! [A-Z])", sentence.span.text):
         code = geo.country_of(match[1])
         person = article.people.of_country(code) if code else None
@@ -166,7 +183,7 @@ def _duration(text: str) -> dict[str, Any] | None:
     if not match:
         return None
     words = match["n"].lower()
-    number = _NUMBER.get(words) if not words.replace(".", "").isdigit() else float(words)
+    number = NUMBER_WORDS.get(words) if not words.replace(".", "").isdigit() else float(words)
     if number is None:
         return None
     minutes = number * (60 if match["u"].startswith("hour") else 1)
@@ -207,20 +224,29 @@ def _place(sentence: Sentence, host: str | None) -> tuple[str, str, str] | None:
 def find_events(article: Article) -> list[Event]:
     events: list[Event] = []
     context: When | None = None
+    last: Person | None = None
+    latest: Event | None = None
     for sentence in article.sentences:
         triggers = _triggers(sentence)
         touched: list[Event] = []
+        previous: tuple[int, When | None] = (0, None)
         for kind, offset in triggers:
             if kind == "bilateral_meeting" and re.search(r"\bmet\b.*\btimes\b", sentence.lower()):
                 continue  # a count of meetings, a figure
-            own = _date_for(offset, sentence, triggers)
+            # No date of its own: the one of the event just before it in the sentence
+            # ("welcomed him on Thursday ..., followed by talks").
+            own = _date_for(offset, sentence, triggers) or _inherited(sentence, previous, offset)
             earlier = _same(events, kind, own, article.people.mentioned(sentence.span), context)
+            if earlier is None and kind == "reception":
+                continue
             event = earlier or Event(kind=kind, start=own or context)
             if earlier is None:
                 events.append(event)
             elif event.start is None:
                 event.start = own
-            _fill(event, sentence, offset, article)
+            previous = (offset, own or event.start)
+            _fill(event, sentence, offset, article, last, event if event.people else latest)
+            latest = event if event.kind not in VISITS else latest
             touched.append(event)
             if context is None:
                 context = event.start  # the lead event's date: undated mentions default to it
@@ -229,6 +255,8 @@ def find_events(article: Article) -> list[Event]:
                 _outcome(event, sentence)
         if not triggers and events and ("joint statement" in sentence.lower()):
             _outcome(events[-1], sentence)
+        people = sentence.people or article.people.mentioned(sentence.span)
+        last = people[0] if people else last
     return [event for event in events if event.start is not None and event.countries]
 
 
@@ -242,17 +270,34 @@ def _same(
     family = VISITS if kind in VISITS else (kind,)
     alike = [e for e in events if e.kind in family]
     if when is not None:
-        return next((e for e in alike if e.start and e.start.start == when.start), None)
+        return next((e for e in alike if e.start and _within(when, e.start)), None)
     shared = [e for e in alike if {p.id for p in e.people} & {p.id for p in people}]
     current = [e for e in alike if context and e.start and e.start.start == context.start]
-    return (shared or current or alike or [None])[-1]
+    found = shared or current or alike
+    return found[-1] if found else None
 
 
-def _fill(event: Event, sentence: Sentence, offset: int, article: Article) -> None:
+def _within(when: When, span: When) -> bool:
+    """Whether `when` is the date `span` words, or a day of it ("on Thursday" of a visit
+    from June 21 to 24)."""
+    return span.start == when.start or (
+        span.end is not None and span.start <= when.start <= span.end
+    )
+
+
+def _fill(
+    event: Event,
+    sentence: Sentence,
+    offset: int,
+    article: Article,
+    last: Person | None,
+    before: Event | None,
+) -> None:
     if sentence.text not in event.citations:
         event.citations.append(sentence.text)
     event.host = event.host or _host(sentence, event.kind, offset)
-    for person in [] if event.kind == "summit" else _counterparts(sentence, article):
+    company = _counterparts(sentence, article, last, before, offset)
+    for person in [] if event.kind == "summit" else company:
         if person not in event.people:
             event.people.append(person)
     countries = [p.country for p in event.people if p.country]

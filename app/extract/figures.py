@@ -5,8 +5,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from app.extract.article import Article, Sentence
-from app.extract.dates import When
+from app.extract.article import Article, Sentence, opens_clause
+from app.extract.dates import NUMBER_WORDS, When
 
 METRICS = [
     ("bilateral_trade", r"\btrade\b|\bturnover\b"),
@@ -42,26 +42,6 @@ QUALIFIERS = {
     "up to": "at_most",
     "at most": "at_most",
 }
-_WORDS = {
-    w: n
-    for n, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-        ]
-    )
-}
 _Q = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
 _NUMBER = re.compile(
     rf"^(?P<q>{_Q})?\s*(?P<cur1>US\$|\$|€|£)?\s*(?P<n>[\d,.]+|[a-z]+)"
@@ -87,8 +67,8 @@ def parse_quantity(words: str, after: str) -> dict[str, Any] | None:
     if not match:
         return None
     raw = match["n"].lower()
-    if raw in _WORDS:
-        number: float = _WORDS[raw]
+    if raw in NUMBER_WORDS:
+        number: float = NUMBER_WORDS[raw]
     else:
         try:
             number = float(raw.replace(",", ""))
@@ -140,12 +120,39 @@ def _change(sentence: Sentence, period: When) -> dict[str, Any] | None:
     return None
 
 
+def _period(sentence: Sentence, offset: int, numbers: list[int]) -> When | None:
+    """The date of the number at `offset`: the first after it before the next number
+    ("US$17.2 billion last year"), else the last before it with no number between ("In
+    2020, ... about 270"); a number with no date of its own is of the article's date."""
+    following = [at for at in numbers if at > offset]
+    stop = min(following) if following else 10**9
+    after = [when for at, when in sorted(sentence.dates) if offset < at < stop]
+    if after:
+        return after[0]
+    preceding = [at for at in numbers if at < offset]
+    start = max(preceding) if preceding else -1
+    text = sentence.span.text
+    before = [
+        when
+        for at, when in sorted(sentence.dates)
+        if start < at < offset
+        and not re.search(r"\b(?:compared (?:to|with)|than|from|since)\s*$", text[:at])
+        and (opens_clause(text, at) or "," not in text[at:offset])
+    ]
+    return before[-1] if before else None
+
+
 def find_figures(article: Article) -> list[Figure]:
     found: list[Figure] = []
     fallback = When(article.published.strftime("%Y-%m"))
     for sentence in article.sentences:
         seen: set[str] = set()
         text = sentence.span.text
+        numbers = [
+            e.start_char - sentence.span.start_char
+            for e in sentence.span.ents
+            if e.label_ in ("MONEY", "CARDINAL", "QUANTITY", "PERCENT")
+        ]
         for ent in sentence.span.ents:
             if ent.label_ not in ("MONEY", "CARDINAL", "QUANTITY"):
                 continue
@@ -164,10 +171,7 @@ def find_figures(article: Article) -> list[Figure]:
             if metric == "leader_meetings":
                 value["text"] = f"{ent.text} times"
             seen.add(metric)
-            dated = [when for at, when in sentence.dates if at > offset] or [
-                when for _, when in sentence.dates
-            ]
-            period = dated[0] if dated else fallback
+            period = _period(sentence, offset, numbers) or fallback
             countries = sentence.countries + [
                 c for c in article.pair if c not in sentence.countries
             ]

@@ -27,6 +27,7 @@ SHORT_NAMES = {
 }
 EXTRA_NAMES = {
     "america": "US",
+    "us": "US",
     "usa": "US",
     "u.s.": "US",
     "britain": "GB",

@@ -36,7 +36,7 @@ TITLES = (
     "Chief Executive",
 )
 _TITLE = "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True))
-_BEFORE = re.compile(rf"(?:(?P<adj>[A-Z][a-z]+)\s+)?(?P<title>{_TITLE}|counterpart)\s+$")
+_BEFORE = re.compile(rf"(?:(?P<adj>[A-Z][\w.]*)\s+)?(?P<title>{_TITLE}|counterpart)\s+$")
 _OF = re.compile(rf"^,?\s+(?:the\s+)?(?P<title>{_TITLE}) of (?P<country>[A-Z][\w ]+?)[,.]")
 
 
@@ -53,6 +53,11 @@ class Person:
     def surname(self) -> str:
         return self.name.split()[-1]
 
+    @property
+    def parts(self) -> list[str]:
+        """The capitalized parts of the name a later mention may use alone."""
+        return [part for part in self.name.split() if part[:1].isupper() and len(part) > 1]
+
 
 def _clean_name(text: str) -> str:
     return re.sub(r"['’]s?$", "", text).strip()
@@ -65,7 +70,7 @@ class People:
 
     def _find(self, name: str) -> Person | None:
         for person in self.by_id.values():
-            if name == person.name or name == person.surname:
+            if name == person.name or name in person.parts:
                 return person
         return None
 
@@ -131,9 +136,12 @@ class People:
             person.citations.append(sentence.strip())
 
     def mentioned(self, sent: Span) -> list[Person]:
-        """People a sentence names by surname or full name, without new records."""
-        names = {_clean_name(ent.text) for ent in sent.ents if ent.label_ == "PERSON"}
-        return [p for p in self.by_id.values() if p.name in names or p.surname in names]
+        """People a sentence names (any capitalized part of their name: "Macron", "Xi",
+        "Lula"), in the order named, without new records; the entity recognizer is not
+        needed, as it misses some names it saw in full earlier."""
+        words = {token.text for token in sent if token.is_title or token.is_upper}
+        named = [p for p in self.by_id.values() if words & set(p.parts)]
+        return sorted(named, key=lambda p: sent.text.find(next(iter(words & set(p.parts)))))
 
     def of_country(self, code: str) -> Person | None:
         return next((p for p in self.by_id.values() if p.country == code and p.title), None)
