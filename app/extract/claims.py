@@ -4,8 +4,7 @@ assessments of the relationship."""
 import re
 from dataclasses import dataclass, field
 
-from app.extract import geo
-from app.extract.article import Article, Sentence
+from app.extract.article import Article
 from app.extract.dates import When
 
 _QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
@@ -56,64 +55,6 @@ def find_mechanisms(article: Article) -> list[Mechanism]:
     return [m for m in found.values() if m.countries]
 
 
-@dataclass
-class Topic:
-    name: str
-    category: str
-    citations: list[str] = field(default_factory=list)
-    sentences: list[int] = field(default_factory=list)
-
-
-LEXICON = [
-    ("Climate change", "global_issue", r"\bclimate change\b"),
-    ("Terrorism", "security", r"\b(?:counter-?)?terrorism\b"),
-    ("Cyber security", "security", r"\bcyber ?security\b"),
-    ("Nuclear non-proliferation", "security", r"\bnon-?proliferation\b"),
-    ("Energy cooperation", "economy", r"\benergy (?:cooperation|security|projects?)\b"),
-    (
-        "Economic and trade cooperation",
-        "economy",
-        r"\b(?:economic|trade|economic and trade) (?:cooperation|ties|relations)\b",
-    ),
-    ("Bilateral relations", "diplomacy", r"\bbilateral (?:relations|ties|cooperation)\b"),
-    ("Security in Europe", "security", r"\b(?:security in Europe|European security)\b"),
-    ("Pandemic", "global_issue", r"\b(?:pandemic|COVID-19|coronavirus)\b"),
-    ("Migration", "global_issue", r"\bmigration\b"),
-    ("Defence cooperation", "security", r"\b(?:defen[cs]e|military) cooperation\b"),
-]
-_CRISES = re.compile(
-    r"\b(?:crisis|crises|conflicts?|situation) in ((?:[A-Z]\w+)"
-    r"(?:(?:,\s*|,? and\s+)[A-Z]\w+)*)"
-)
-_AGREEMENT = re.compile(
-    r"\b((?:[A-Z][\w-]*\s+)*?(?:[A-Z][\w-]*\s+(?:of\s+)?)"
-    r"(?:Agreement|Treaty|Accord|Plan of Action|Deal|Protocol|Partnership))\b"
-)
-
-
-def find_topics(article: Article) -> dict[str, Topic]:
-    found: dict[str, Topic] = {}
-
-    def add(name: str, category: str, index: int, sentence: Sentence) -> None:
-        topic = found.setdefault(name, Topic(name, category))
-        if sentence.text not in topic.citations:
-            topic.citations.append(sentence.text)
-            topic.sentences.append(index)
-
-    for index, sentence in enumerate(article.sentences):
-        text = sentence.span.text
-        for name, category, pattern in LEXICON:
-            if re.search(pattern, text, re.I):
-                add(name, category, index, sentence)
-        for match in _CRISES.finditer(text):
-            for place in re.split(r",\s*|\s+and\s+", match[1]):
-                if geo.country_by_name(place):
-                    add(f"Crisis in {place}", "crisis", index, sentence)
-        for match in _AGREEMENT.finditer(text):
-            add(match[1].strip(), "agreement", index, sentence)
-    return found
-
-
 _ACRONYM = re.compile(r"\b(?:the\s+)?((?:[A-Z][\w-]*\s+(?:of\s+)?){1,5})\(([A-Z][A-Z0-9]{1,6})\)")
 ORG_KINDS = [
     ("union", r"Union"),
@@ -130,7 +71,7 @@ def find_organizations(article: Article) -> dict[str, tuple[str, str, str]]:
     for sentence in article.sentences:
         for match in _ACRONYM.finditer(sentence.span.text):
             name = match[1].strip()
-            if _AGREEMENT.search(name + " ") or re.search(r"Plan|Agreement|Treaty$", name):
+            if re.search(r"\b(?:Plan|Agreement|Treaty|Accord|Deal)\b", name):
                 continue
             kind = next(k for k, p in ORG_KINDS if re.search(p, name))
             found.setdefault(match[2], (name, kind, sentence.text))

@@ -11,13 +11,13 @@ from app.extract.claims import (
     find_assessments,
     find_mechanisms,
     find_organizations,
-    find_topics,
 )
 from app.extract.dates import When
 from app.extract.events import VISITS, Event, assign_ids, find_events, title
 from app.extract.figures import find_figures
 from app.extract.known import Known, slug
 from app.extract.statements import Statement, find_statements
+from app.extract.topics import find_topics
 
 
 def _dated(record: dict[str, Any], key: str, when: When, text_key: str | None = None) -> None:

@@ -8,9 +8,10 @@ import yaml
 from typer.testing import CliRunner
 
 from app.cli import app
-from app.extract.score import TYPES, cases, score_text
+from app.extract.score import article_cases, overall, seed_cases, total
 
 ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
 ARTICLE = ROOT / "seed" / "sources" / "improving-russia-france-relations.txt"
 runner = CliRunner()
 
@@ -101,15 +102,17 @@ def test_a_500_word_article_takes_under_100_ms_of_cpu() -> None:
     assert min(spent) < 0.1
 
 
-def test_quality_over_the_seed_sources_and_the_test_articles() -> None:
-    totals = {"seed": [0, 0, 0], "own": [0, 0, 0]}
-    seeded = {p.stem for p in (ROOT / "seed" / "bundles").glob("*.yaml")}
-    for name, text, published, expected in cases(ROOT):
-        result = score_text(text, published, expected)
-        into = totals["seed" if name in seeded else "own"]
-        for kind in TYPES:
-            into[:] = [a + b for a, b in zip(into, result[kind], strict=True)]
-    (seed_hit, seed_got, seed_want), (own_hit, own_got, own_want) = totals["seed"], totals["own"]
-    # Floors under the figures of docs/EXTRACTION.md (below the issue's targets, as it says).
-    assert seed_hit / seed_want >= 0.70 and seed_hit / seed_got >= 0.85
-    assert own_want >= 40 and own_hit / own_want >= 0.55 and own_hit / own_got >= 0.70
+def test_quality_over_the_seed_sources_and_the_articles_of_our_own() -> None:
+    """The floors sit under the figures docs/EXTRACTION.md reports, which are below the
+    issue's targets where it says so: a change that loses facts fails here."""
+    seed = total(seed_cases(ROOT))
+    tuning = total(article_cases(HERE / "articles"))
+    held_out = total(article_cases(HERE / "heldout"))
+    assert sum(counts[2] for counts in tuning.values()) >= 40
+    assert sum(counts[2] for counts in held_out.values()) >= 40
+    seed_recall, seed_precision = overall(seed)
+    assert seed_recall >= 0.85 and seed_precision >= 0.85
+    tuning_recall, tuning_precision = overall(tuning)
+    assert tuning_recall >= 0.80 and tuning_precision >= 0.85
+    held_recall, held_precision = overall(held_out)
+    assert held_recall >= HELD_OUT_RECALL and held_precision >= HELD_OUT_PRECISION
