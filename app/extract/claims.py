@@ -1,10 +1,11 @@
-"""Mechanisms and their status, topics, organizations named with their acronym, and
-assessments of the relationship."""
+"""Mechanisms and their status, organizations named with their acronym, and assessments of
+the relationship."""
 
 import re
 from dataclasses import dataclass, field
 
-from app.extract.article import Article
+from app.extract import geo
+from app.extract.article import Article, Sentence
 from app.extract.dates import When
 
 _QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
@@ -34,6 +35,31 @@ class Mechanism:
     citations: list[str] = field(default_factory=list)
 
 
+_ACTIVE = r"\b(?<!not been )(?:met|meets|convened|held (?:its|a)|meet again|will meet)\b"
+_FUTURE = re.compile(r"\b(?:due to|will|plans? to|expected to|to be)\s+$", re.I)
+
+
+def _status(sentence: Sentence, start: int, end: int) -> tuple[str, When | None]:
+    """The status a sentence gives a mechanism named at start:end, and its date: the last
+    status word after the name ("established in 2014, met in September": active), else the
+    nearest before it ("have been resumed, including the ... Committee"); a status still to
+    come ("is due to resume") is none."""
+    text = sentence.span.text
+    found: list[tuple[int, int, str]] = []
+    for status, pattern in [*STATUS, ("active", _ACTIVE)]:
+        for match in re.finditer(pattern, text, re.I):
+            if not _FUTURE.search(text[: match.start()]):
+                found.append((match.start(), match.end(), status))
+    after = sorted(f for f in found if f[0] >= end)
+    before = sorted(f for f in found if f[1] <= start)
+    chosen = after[-1] if after else before[-1] if before else None
+    if chosen is None:
+        return "active", None
+    clause = text[chosen[1] :].split(",")[0]
+    dated = [w for at, w in sentence.dates if chosen[1] <= at < chosen[1] + len(clause)]
+    return chosen[2], dated[0] if dated else None
+
+
 def find_mechanisms(article: Article) -> list[Mechanism]:
     found: dict[str, Mechanism] = {}
     for sentence in article.sentences:
@@ -42,8 +68,7 @@ def find_mechanisms(article: Article) -> list[Mechanism]:
             name = re.sub(r"^(?:The|Many|And)\s+", "", match.group()).strip()
             if _GLOBAL.search(name) or len(name.split()) < 2:
                 continue
-            status = next((s for s, p in STATUS if re.search(p, text, re.I)), "active")
-            own = sentence.dates[0][1] if sentence.dates else None
+            status, own = _status(sentence, match.start(), match.end())
             when = own or When(article.published.strftime("%Y-%m"))
             countries = sentence.countries[:2] if len(sentence.countries) >= 2 else article.pair
             mechanism = found.setdefault(
@@ -80,12 +105,36 @@ def find_organizations(article: Article) -> dict[str, tuple[str, str, str]]:
 
 STANCES = [
     ("hostile", r"\bhostil|\bconfrontation"),
-    ("cooling", r"\btensions? (?:escalat|rose|grew|mount)|\bdeteriorat|\bworsen|\bstrain"),
+    (
+        "cooling",
+        r"\btensions? (?:escalat|rose|grew|mount)|\bdeteriorat|\bworsen|\bstrain|\bcooling\b",
+    ),
     ("cold", r"\bcold\b|\bfrozen\b|\bchill"),
     ("warming", r"\bwarming\b|\bimprov|\bstrengthen|\bboost|\brestore|\brapprochement"),
     ("warm", r"\bwarm\b|\bfriendly\b|\bexcellent\b|\bclose (?:ties|relations|partners)"),
     ("stable", r"\bstable\b|\bsteady\b|\bstabili[sz]ed\b"),
 ]
+
+
+def _said_now(pattern: str, text: str) -> bool:
+    """Whether a stance word occurs not dated in the past ("strained in 2019")."""
+    return any(
+        not re.match(r"[\w ]*?\bin \d{4}", text[m.end() : m.end() + 12])
+        for m in re.finditer(pattern, text, re.I)
+    )
+
+
+def _parties(text: str, article: Article) -> list[str]:
+    """The two countries "relations between X and Y" names, or the article's pair for "the
+    two countries" (or capitals, neighbours, sides)."""
+    between = re.search(r"\bbetween (?:the )?([A-Z][\w-]+) and (?:the )?([A-Z][\w-]+)", text)
+    if between:
+        codes = [geo.country_of(between[1]), geo.country_of(between[2])]
+        if all(codes):
+            return [code for code in codes if code]
+    if re.search(r"\bthe two (?:countries|capitals|neighbou?rs|nations|sides)\b", text):
+        return list(article.pair[:2])
+    return []
 
 
 @dataclass
@@ -107,13 +156,17 @@ def find_assessments(
         text = sentence.span.text
         if not re.search(r"\b(?:relations|ties|relationship)\b", text) or _QUOTE.search(text):
             continue
-        stance = next((s for s, p in STANCES if re.search(p, text, re.I)), None)
+        stance = next((s for s, p in STANCES if _said_now(p, text)), None)
         if stance is None:
             continue
         holder = re.search(r"\b(observers|analysts|experts|commentators|diplomats)\b", text, re.I)
-        countries = sentence.countries[:2] or article.pair[:2]
         counterpart = "the West" if re.search(r"\bthe West\b", text) else None
         organization = next((a for a in organizations if re.search(rf"\b{a}\b", text)), None)
+        countries = (
+            (not (counterpart or organization) and _parties(text, article))
+            or sentence.countries[:2]
+            or article.pair[:2]
+        )
         if organization:
             counterpart = None
         if counterpart or organization:

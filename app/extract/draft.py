@@ -13,7 +13,8 @@ from app.extract.claims import (
     find_organizations,
 )
 from app.extract.dates import When
-from app.extract.events import VISITS, Event, assign_ids, find_events, title
+from app.extract.eventparts import VISITS, Event, assign_ids, title
+from app.extract.events import find_events
 from app.extract.figures import find_figures
 from app.extract.known import Known, slug
 from app.extract.statements import Statement, find_statements

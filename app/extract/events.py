@@ -2,13 +2,18 @@
 committee sessions, with their dates, places, countries, participants, duration, outcomes."""
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
 
 from app.extract import geo
 from app.extract.article import Article, Sentence, opens_clause
-from app.extract.dates import NUMBER_WORDS, When
-from app.extract.known import slug
+from app.extract.dates import When
+from app.extract.eventparts import (
+    VISITS,
+    Event,
+    duration_of,
+    host_of,
+    joint_statement_of,
+    place_of,
+)
 from app.extract.people import Person
 
 TRIGGERS = [
@@ -44,45 +49,9 @@ TRIGGERS = [
         r"|\b(?:welcomed|hosted|greeted|received) (?:him|her|them)\b",
     ),
 ]
-VISITS = ("state_visit", "official_visit", "working_visit", "visit", "reception")
+
+
 _SCHEDULED = re.compile(r"\b(?:scheduled|upcoming|will (?:be held|visit|hold|meet)|to be held)\b")
-_DURATION = re.compile(
-    r"\b(?P<q>nearly|almost|about|around|some|more than|over|less than)?\s*(?P<n>[\w.]+)\s+"
-    r"(?P<u>hours?|minutes?)\b"
-)
-QUALIFIERS = {
-    "nearly": "nearly",
-    "almost": "nearly",
-    "about": "approximately",
-    "around": "approximately",
-    "some": "approximately",
-    "more than": "more_than",
-    "over": "more_than",
-    "less than": "less_than",
-    "at least": "at_least",
-    "up to": "at_most",
-}
-_PLACE_KINDS = "fortress|palace|residence|castle|estate|house|hotel|villa|centre|center"
-_PLACE = re.compile(rf"\b(?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*) (?P<kind>{_PLACE_KINDS})\b")
-
-
-@dataclass
-class Event:
-    kind: str
-    start: When | None
-    host: str | None = None
-    countries: list[str] = field(default_factory=list)
-    people: list[Person] = field(default_factory=list)
-    place: tuple[str, str, str] | None = None
-    """(name, kind, country)"""
-    duration: dict[str, Any] | None = None
-    joint_statement: bool | None = None
-    scheduled: bool = False
-    name: str | None = None
-    citations: list[str] = field(default_factory=list)
-    topics: list[str] = field(default_factory=list)
-    id: str = ""
-    part_of: str | None = None
 
 
 def _triggers(sentence: Sentence) -> list[tuple[str, int]]:
@@ -113,28 +82,6 @@ def _date_for(offset: int, sentence: Sentence, triggers: list[tuple[str, int]]) 
             "," not in between and not any(at < t < offset for _, t in triggers)
         ):
             return when
-    return None
-
-
-def _host(sentence: Sentence, kind: str, offset: int) -> str | None:
-    text = sentence.span.text
-    after = text[offset:]
-    if kind in VISITS:
-        for ent in sentence.span.ents:
-            at = ent.start_char - sentence.span.start_char
-            code = geo.country_by_name(ent.text) if ent.label_ == "GPE" else None
-            if code and offset < at <= offset + 40 and re.search(r"\b(?:to|in)\s+$", text[:at]):
-                return code
-    hosted = re.search(r"\bhosted by (?:his|her|the) (\w+)", text)
-    if hosted and geo.country_of(hosted[1]):
-        return geo.country_of(hosted[1])
-    where = re.search(r"\b(?:in|at) ([A-Z][\w’']+)", after)
-    if where and geo.country_of(where[1]) and kind not in ("phone_call",):
-        return geo.country_of(where[1])
-    if kind in VISITS:
-        named = re.search(r"\b([A-Z][\w]+)\s+visit\b", text)
-        if named and geo.country_by_name(named[1]):
-            return geo.country_by_name(named[1])
     return None
 
 
@@ -176,49 +123,6 @@ def _counterparts(
         if person not in found:
             found.append(person)
     return found
-
-
-def _duration(text: str) -> dict[str, Any] | None:
-    match = _DURATION.search(text)
-    if not match:
-        return None
-    words = match["n"].lower()
-    number = NUMBER_WORDS.get(words) if not words.replace(".", "").isdigit() else float(words)
-    if number is None:
-        return None
-    minutes = number * (60 if match["u"].startswith("hour") else 1)
-    found: dict[str, Any] = {
-        "value": int(minutes) if minutes == int(minutes) else minutes,
-        "unit": "minute",
-    }
-    if match["q"]:
-        found["qualifier"] = QUALIFIERS[match["q"].lower()]
-    found["text"] = match.group().strip()
-    return found
-
-
-def _joint_statement(text: str) -> bool | None:
-    lower = text.lower()
-    if "joint statement" not in lower and "joint declaration" not in lower:
-        return None
-    return not re.search(r"\b(?:not|no|without|failed|never|neither)\b", lower)
-
-
-def _place(sentence: Sentence, host: str | None) -> tuple[str, str, str] | None:
-    named = _PLACE.search(sentence.span.text)
-    if named and not geo.country_of(named["name"]) and host:
-        return (named["name"], named["kind"], host)
-    for ent in sentence.span.ents:
-        if ent.label_ != "GPE" or geo.country_by_name(ent.text):
-            continue
-        country = geo.capital_of(ent.text) or host
-        prefix = sentence.span.text[: ent.start_char - sentence.span.start_char]
-        owner = re.search(r"([A-Z][\w ]+?)['’]s\s*$", prefix)
-        if owner and geo.country_by_name(owner[1]):
-            country = geo.country_by_name(owner[1])
-        if country and re.search(r"\b(?:in|at)\s+(?:\w+['’]s\s+)?$", prefix):
-            return (ent.text, "city", country)
-    return None
 
 
 def find_events(article: Article) -> list[Event]:
@@ -295,7 +199,7 @@ def _fill(
 ) -> None:
     if sentence.text not in event.citations:
         event.citations.append(sentence.text)
-    event.host = event.host or _host(sentence, event.kind, offset)
+    event.host = event.host or host_of(sentence, event.kind, offset)
     company = _counterparts(sentence, article, last, before, offset)
     for person in [] if event.kind == "summit" else company:
         if person not in event.people:
@@ -308,12 +212,12 @@ def _fill(
     for code in countries:
         if code not in event.countries:
             event.countries.append(code)
-    event.place = event.place or _place(sentence, event.host)
+    event.place = event.place or place_of(sentence, event.host)
     if event.place and not event.host and event.kind != "phone_call":
         event.host = event.place[2]
         if event.host not in event.countries:
             event.countries.append(event.host)
-    event.duration = event.duration or _duration(sentence.span.text[offset:])
+    event.duration = event.duration or duration_of(sentence.span.text[offset:])
     if _SCHEDULED.search(sentence.lower()) or (
         event.start and event.start.start > article.published.isoformat()
     ):
@@ -324,64 +228,8 @@ def _fill(
 
 
 def _outcome(event: Event, sentence: Sentence) -> None:
-    said = _joint_statement(sentence.span.text)
+    said = joint_statement_of(sentence.span.text)
     if said is not None and event.joint_statement is None:
         event.joint_statement = said
         if sentence.text not in event.citations:
             event.citations.append(sentence.text)
-
-
-KIND_WORDS = {
-    "state_visit": "state visit",
-    "official_visit": "official visit",
-    "working_visit": "working visit",
-    "visit": "visit",
-    "summit": "summit",
-    "bilateral_meeting": "talks",
-    "phone_call": "phone call",
-    "press_conference": "press conference",
-    "ministerial_meeting": "ministerial meeting",
-    "committee_session": "committee session",
-}
-
-
-def title(event: Event) -> str:
-    words = KIND_WORDS[event.kind]
-    if event.kind in VISITS and event.host:
-        guest = next((p for p in event.people if p.country and p.country != event.host), None)
-        who = f"{guest.name}'s" if guest else "A"
-        return f"{who} {words} to {geo.country_name(event.host)}"
-    if event.name:
-        return event.name
-    names = [p.surname for p in event.people[:2]]
-    if len(names) == 2:
-        return f"{names[0]}-{names[1]} {words}"
-    return f"{'-'.join(geo.country_name(c) for c in event.countries)} {words}"
-
-
-def assign_ids(events: list[Event]) -> None:
-    used: set[str] = set()
-    for event in events:
-        assert event.start is not None
-        base = slug(f"{event.start.start}-{title(event)}")
-        event.id = base
-        number = 2
-        while event.id in used:
-            event.id, number = f"{base}-{number}", number + 1
-        used.add(event.id)
-    for event in events:
-        if event.kind in VISITS:
-            continue
-        visit = next(
-            (
-                v
-                for v in events
-                if v.kind in VISITS
-                and v.start
-                and event.start
-                and v.start.start == event.start.start
-                and v.host == event.host
-            ),
-            None,
-        )
-        event.part_of = visit.id if visit else None

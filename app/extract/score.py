@@ -96,7 +96,15 @@ def compare(draft: dict[str, list[Any]], expected: dict[str, list[Any]]) -> Coun
         left = list(expected.get(kind, []))
         drafted = draft.get(kind, [])
         matched = 0
-        for fact in drafted:
+        unmatched = []
+        for fact in drafted:  # equal names first, then names within names
+            hit = next((i for i, want in enumerate(left) if _key(fact) == _key(want)), None)
+            if hit is None:
+                unmatched.append(fact)
+            else:
+                left.pop(hit)
+                matched += 1
+        for fact in unmatched:
             hit = next((i for i, want in enumerate(left) if _same(kind, fact, want)), None)
             if hit is not None:
                 left.pop(hit)

@@ -113,7 +113,8 @@ def _items(text: str) -> list[str]:
             while words and words[0].lower() in _LEADING:
                 words.pop(0)
             item = " ".join(words)
-            if 1 <= len(words) <= 6 and not geo.country_of(item) and not re.search(r"\d", item):
+            named = all(word[:1].isupper() for word in words)  # a name: "Security Council"
+            if 1 <= len(words) <= 6 and not named and not re.search(r"\d", item):
                 found.append(item[:1].upper() + item[1:])
     return found
 
