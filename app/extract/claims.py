@@ -35,7 +35,7 @@ class Mechanism:
     citations: list[str] = field(default_factory=list)
 
 
-_ACTIVE = r"\b(?<!not been )(?:met|meets|convened|held (?:its|a)|meet again|will meet)\b"
+_ACTIVE = r"\b(?<!not been )(?:met|meets|convened|held (?:its|a)|meet again)\b"
 _FUTURE = re.compile(r"\b(?:due to|will|plans? to|expected to|to be)\s+$", re.I)
 
 

@@ -119,7 +119,7 @@ def place_of(sentence: Sentence, host: str | None) -> tuple[str, str, str] | Non
         owner = re.search(r"([A-Z][\w ]+?)['’]s\s*$", prefix)
         if owner and geo.country_by_name(owner[1]):
             country = geo.country_by_name(owner[1])
-        if country and re.search(r"\b(?:in|at)\s+(?:\w+['’]s\s+)?$", prefix):
+        if country and re.search(r"\b(?:in|at|to|of)\s+(?:\w+['’]s\s+)?$", prefix):
             return (ent.text, "city", country)
     return None
 

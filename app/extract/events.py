@@ -26,7 +26,7 @@ TRIGGERS = [
         r"\b(?:tele)?phone (?:call|conversation|talk)s?\b|\bon the (?:tele)?phone\b"
         r"|\bby (?:tele)?phone\b|\bphoned\b",
     ),
-    ("summit", r"\bsummit\b"),
+    ("summit", r"\bsummit\b(?! (?:meeting|talks))"),
     (
         "ministerial_meeting",
         r"\bministerial (?:meeting|talks)\b|\b(?:foreign|defen[cs]e|trade|"
@@ -35,13 +35,13 @@ TRIGGERS = [
     (
         "committee_session",
         r"\b(?:session|meeting) of the [\w ,]*?(?:Committee|Commission)\b|"
-        r"\b(?:Committee|Commission) (?:held|met|convened)\b",
+        r"\b(?:Committee|Commission|Council|Dialogue|Forum)\b[^.;]{0,60}?\b(?:met|convened)\b",
     ),
     (
         "bilateral_meeting",
-        r"\btalks\b|\bmet\b|\bmeeting (?:with|between)\b",
+        r"\btalks\b|\bmet\b|\bmeeting (?:with|between)\b|\bsummit meeting\b",
     ),
-    ("visit", r"\bvisit(?:ed|ing|s)?\b"),
+    ("visit", r"\bvisit(?:ed|ing|s)?\b|\b(?:travell?ed|trip|flew|arrived) (?:to|in)\b"),
     # A guest's reception: only ever a mention of a visit already found.
     (
         "reception",
@@ -62,6 +62,8 @@ def _triggers(sentence: Sentence) -> list[tuple[str, int]]:
             continue
         if kind in VISITS and any(k in VISITS for k, _ in found):
             continue
+        if kind == "bilateral_meeting" and any(k == "committee_session" for k, _ in found):
+            continue  # "the ... Committee met": the committee's session
         found.append((kind, match.start()))
     return sorted(found, key=lambda found: found[1])
 
@@ -71,7 +73,12 @@ def _date_for(offset: int, sentence: Sentence, triggers: list[tuple[str, int]]) 
     before it in the same clause (no comma or trigger between), else one opening the
     sentence ("Last June, ... visited ... and held talks")."""
     text = sentence.span.text
-    after = sorted((at, when) for at, when in sentence.dates if at > offset)
+    # "her first trip since she took office in January": that date is another event's.
+    after = sorted(
+        (at, when)
+        for at, when in sentence.dates
+        if at > offset and not re.search(r"\bsince\b", text[offset:at])
+    )
     if after and not any(offset < at < after[0][0] for _, at in triggers):
         return after[0][1]
     for at, when in sorted(sentence.dates, reverse=True):
@@ -110,7 +117,8 @@ def _counterparts(
     they = [m.end() for m in _THEY.finditer(lower) if m.start() < offset]
     # "The two leaders agreed ..., which Beijing suspended after a visit": the words for
     # "they" must be in the event's own clause.
-    if before and they and "," not in lower[they[-1] : offset]:
+    joint = re.search(r"\bjoint\s+$", lower[:offset])
+    if before and (joint or (they and "," not in lower[they[-1] : offset])):
         found.extend(p for p in before.people if p not in found)
     if last and last not in found and re.search(r"\b(?:he|she|him|her)\b", sentence.lower()):
         found.append(last)
@@ -143,6 +151,8 @@ def find_events(article: Article) -> list[Event]:
             earlier = _same(events, kind, own, article.people.mentioned(sentence.span), context)
             if earlier is None and kind == "reception":
                 continue
+            if earlier and earlier.kind == "visit" and kind not in ("visit", "reception"):
+                earlier.kind = kind  # "the official visit": what kind of visit it was
             event = earlier or Event(kind=kind, start=own or context)
             if earlier is None:
                 events.append(event)
@@ -175,7 +185,11 @@ def _same(
     alike = [e for e in events if e.kind in family]
     if when is not None:
         return next((e for e in alike if e.start and _within(when, e.start)), None)
-    shared = [e for e in alike if {p.id for p in e.people} & {p.id for p in people}]
+    named = {p.id for p in people}
+    if named and kind in ("bilateral_meeting", "phone_call", "press_conference"):
+        # "Scholz also met Li": the talks with Xi are another event.
+        return next((e for e in reversed(alike) if named <= {p.id for p in e.people}), None)
+    shared = [e for e in alike if {p.id for p in e.people} & named]
     current = [e for e in alike if context and e.start and e.start.start == context.start]
     found = shared or current or alike
     return found[-1] if found else None
