@@ -39,7 +39,10 @@ _ACTIVE = r"\b(?<!not been )(?:met|meets|convened|held (?:its|a)|meet again)\b"
 _FUTURE = re.compile(r"\b(?:due to|will|plans? to|expected to|to be)\s+$", re.I)
 
 
-def _status(sentence: Sentence, start: int, end: int) -> tuple[str, When | None]:
+_FUTURE_ONLY = re.compile(r"\b(?:due to|will|plans? to|expected to|to be)\s+\w+", re.I)
+
+
+def _status(sentence: Sentence, start: int, end: int) -> tuple[str | None, When | None]:
     """The status a sentence gives a mechanism named at start:end, and its date: the last
     status word after the name ("established in 2014, met in September": active), else the
     nearest before it ("have been resumed, including the ... Committee"); a status still to
@@ -54,7 +57,7 @@ def _status(sentence: Sentence, start: int, end: int) -> tuple[str, When | None]
     before = sorted(f for f in found if f[1] <= start)
     chosen = after[-1] if after else before[-1] if before else None
     if chosen is None:
-        return "active", None
+        return None, None
     clause = text[chosen[1] :].split(",")[0]
     dated = [w for at, w in sentence.dates if chosen[1] <= at < chosen[1] + len(clause)]
     return chosen[2], dated[0] if dated else None
@@ -69,6 +72,9 @@ def find_mechanisms(article: Article) -> list[Mechanism]:
             if _GLOBAL.search(name) or len(name.split()) < 2:
                 continue
             status, own = _status(sentence, match.start(), match.end())
+            if status is None and _FUTURE_ONLY.search(text):
+                continue  # "is due to resume": no status yet
+            status = status or "active"
             when = own or When(article.published.strftime("%Y-%m"))
             countries = sentence.countries[:2] if len(sentence.countries) >= 2 else article.pair
             mechanism = found.setdefault(
@@ -90,10 +96,22 @@ ORG_KINDS = [
 ]
 
 
+_ORG_WORDS = re.compile(
+    r"\b(?:United Nations|Union|Organi[sz]ation|Group of \w+|Bank|Fund|Alliance|League)\b"
+)
+
+
 def find_organizations(article: Article) -> dict[str, tuple[str, str, str]]:
-    """Acronym -> (name, kind, first citation) of organizations named with their acronym."""
+    """Acronym (or name) -> (name, kind, first citation) of organizations named with their
+    acronym ("the European Union (EU)"), or by a name that says what they are ("the United
+    Nations", "a Group of Seven country")."""
     found: dict[str, tuple[str, str, str]] = {}
     for sentence in article.sentences:
+        for ent in sentence.span.ents:
+            name = re.sub(r"^the\s+", "", ent.text, flags=re.I)
+            if ent.label_ == "ORG" and _ORG_WORDS.search(name) and "(" not in name:
+                kind = next(k for k, p in ORG_KINDS if re.search(p, name))
+                found.setdefault(name, (name, kind, sentence.text))
         for match in _ACRONYM.finditer(sentence.span.text):
             name = match[1].strip()
             if re.search(r"\b(?:Plan|Agreement|Treaty|Accord|Deal)\b", name):

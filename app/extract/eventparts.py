@@ -1,6 +1,7 @@
 """The parts of an event found beside its kind: host, place, duration, outcome; its title,
 its id and the visit it is part of."""
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,8 +66,13 @@ def host_of(sentence: Sentence, kind: str, offset: int) -> str | None:
     if kind in VISITS:
         for ent in sentence.span.ents:
             at = ent.start_char - sentence.span.start_char
-            code = geo.country_by_name(ent.text) if ent.label_ == "GPE" else None
-            if code and offset < at <= offset + 40 and re.search(r"\b(?:to|in)\s+$", text[:at]):
+            # "a visit to China", "travelled to the Russian resort of Sochi"
+            code = geo.country_of(ent.text) if ent.label_ in ("GPE", "NORP") else None
+            if (
+                code
+                and offset < at <= offset + 40
+                and re.search(r"\b(?:to|in)\s+(?:the\s+)?$", text[:at])
+            ):
                 return code
     hosted = re.search(r"\bhosted by (?:his|her|the) (\w+)", text)
     if hosted and geo.country_of(hosted[1]):
@@ -163,18 +169,30 @@ def assign_ids(events: list[Event]) -> None:
             event.id, number = f"{base}-{number}", number + 1
         used.add(event.id)
     for event in events:
-        if event.kind in VISITS:
+        visit = next((v for v in events if v.kind in VISITS and _during(event, v)), None)
+        if event.kind in VISITS or visit is None:
             continue
-        visit = next(
-            (
-                v
-                for v in events
-                if v.kind in VISITS
-                and v.start
-                and event.start
-                and v.start.start == event.start.start
-                and v.host == event.host
-            ),
-            None,
-        )
-        event.part_of = visit.id if visit else None
+        event.part_of = visit.id
+        event.host = visit.host
+        for code in [visit.host] if visit.host else []:
+            if code not in event.countries:
+                event.countries.append(code)
+        for person in event.people:
+            if person not in visit.people and person.country in (None, visit.host):
+                visit.people.append(person)  # the hosts the guest met during the visit
+
+
+def _during(event: Event, visit: Event) -> bool:
+    """Whether `event` took place during `visit` (in the same country, if known): on a
+    day of it, or within a week of its start when its end is not given."""
+    if event.start is None or visit.start is None or event.host not in (None, visit.host):
+        return False
+    if event.start.start == visit.start.start:
+        return True
+    if len(event.start.start) < 10 or len(visit.start.start) < 10:
+        return False
+    first = dt.date.fromisoformat(visit.start.start)
+    last = (
+        dt.date.fromisoformat(visit.start.end) if visit.start.end else first + dt.timedelta(days=6)
+    )
+    return first <= dt.date.fromisoformat(event.start.start) <= last

@@ -35,7 +35,7 @@ TRIGGERS = [
     (
         "committee_session",
         r"\b(?:session|meeting) of the [\w ,]*?(?:Committee|Commission)\b|"
-        r"\b(?:Committee|Commission|Council|Dialogue|Forum)\b[^.;]{0,60}?\b(?:met|convened)\b",
+        r"\b(?:Committee|Commission|Council|Dialogue|Forum)\b[^.;]{0,60}?\b(?P<at>met|convened)\b",
     ),
     (
         "bilateral_meeting",
@@ -64,7 +64,7 @@ def _triggers(sentence: Sentence) -> list[tuple[str, int]]:
             continue
         if kind == "bilateral_meeting" and any(k == "committee_session" for k, _ in found):
             continue  # "the ... Committee met": the committee's session
-        found.append((kind, match.start()))
+        found.append((kind, match.start("at") if match.groupdict().get("at") else match.start()))
     return sorted(found, key=lambda found: found[1])
 
 
@@ -223,6 +223,8 @@ def _fill(
         countries.append(event.host)
     if not countries and event.kind == "summit":
         countries = sentence.countries[:1]
+    if event.kind == "committee_session":
+        countries += [*sentence.countries, *article.pair][:2]
     for code in countries:
         if code not in event.countries:
             event.countries.append(code)

@@ -5,6 +5,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import pycountry
+
+from app.extract import geo
 from app.extract.article import Article, Sentence, opens_clause
 from app.extract.dates import NUMBER_WORDS, When
 
@@ -62,6 +65,15 @@ class Figure:
     citation: str
 
 
+def _dollar(words: str) -> str | None:
+    """ "Australian dollars" is AUD, "Canadian dollars" CAD: a country's dollar is its code and
+    D, where ISO 4217 has it."""
+    named = re.search(r"\b([A-Z][a-z]+(?: [A-Z][a-z]+)?) dollars?\b", words)
+    code = geo.country_by_adjective(named[1]) if named else None
+    currency = pycountry.currencies.get(alpha_3=f"{code}D") if code else None
+    return str(currency.alpha_3) if currency else None
+
+
 def parse_quantity(words: str, after: str) -> dict[str, Any] | None:
     match = _NUMBER.match(words.strip())
     if not match:
@@ -76,8 +88,8 @@ def parse_quantity(words: str, after: str) -> dict[str, Any] | None:
             return None
     number *= SCALES.get((match["scale"] or "").lower(), 1)
     tail = words[match.end() :] + " " + after[:12]
-    unit = "count"
-    for code, pattern in CURRENCIES:
+    unit = _dollar(tail) or "count"
+    for code, pattern in [] if unit != "count" else CURRENCIES:
         if re.search(pattern, (match["cur1"] or "") + " " + tail):
             unit = code
             break

@@ -36,7 +36,10 @@ TITLES = (
     "Chief Executive",
 )
 _TITLE = "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True))
-_BEFORE = re.compile(rf"(?:(?P<adj>[A-Z][\w.]*)\s+)?(?P<title>{_TITLE}|counterpart)\s+$")
+_BEFORE = re.compile(
+    rf"(?:(?P<adj>(?:North |South |New |Sri |Saudi |Costa )?[A-Z][\w.]*)\s+)?"
+    rf"(?P<title>{_TITLE}|counterpart)\s+$"
+)
 _OF = re.compile(rf"^,?\s+(?:the\s+)?(?P<title>{_TITLE}) of (?P<country>[A-Z][\w ]+?)[,.]")
 
 

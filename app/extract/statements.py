@@ -12,7 +12,7 @@ from app.extract.people import Person
 _REPORTING = re.compile(
     r"\b(?:said|says|stated|declared|told|added|noted|stressed|emphasi[sz]ed|emphasi[sz]ing|"
     r"underlined|voiced|expressed|affirmed|announced|urged|warned|insisted|called for|"
-    r"according to|pledged|vowed|reiterated)\b"
+    r"pledged|vowed|reiterated)\b"
 )
 _QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 _LEADER = re.compile(r"\b(?:the|The) (\w+) (?:leader|president|prime minister|minister|side)\b")

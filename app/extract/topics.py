@@ -39,7 +39,7 @@ _AGREEMENT = re.compile(
 _CUE = re.compile(
     r"\b(?:discuss(?:ed|ing)|focused on|focusing on|covering|covered|such as|including|"
     r"cooperate on|cooperation on|agreements?,? on|signed on|talks on|dealt with|"
-    r"exchanged views on)\s+",
+    r"exchanged views on|raised|touched on|talked about|reviewed)\s+",
     re.I,
 )
 _END = re.compile(r"[;.!?]|\s+(?:while|but|which|who|making|saying|after|before)\b|,\s+(?=\w+ed\b)")
@@ -114,7 +114,7 @@ def _items(text: str) -> list[str]:
                 words.pop(0)
             item = " ".join(words)
             named = all(word[:1].isupper() for word in words)  # a name: "Security Council"
-            if 1 <= len(words) <= 6 and not named and not re.search(r"\d", item):
+            if 1 <= len(words) <= 9 and not named and not re.search(r"\d", item):
                 found.append(item[:1].upper() + item[1:])
     return found
 
@@ -147,7 +147,8 @@ def find_topics(article: Article) -> dict[str, Topic]:
         for match in _CRISES.finditer(text):
             for place in re.split(r",\s*|\s+and\s+", match[1]):
                 if geo.country_by_name(place):
-                    add(f"Crisis in {place}", index, sentence)
+                    what = match[0].split()[0].lower().replace("crises", "crisis")
+                    add(f"{what.capitalize()} in {place}", index, sentence)
         for match in _AGREEMENT.finditer(text):
             add(match[1].strip(), index, sentence)
         for item in _items(text):
