@@ -107,17 +107,19 @@ def find_organizations(article: Article) -> dict[str, tuple[str, str, str]]:
     Nations", "a Group of Seven country")."""
     found: dict[str, tuple[str, str, str]] = {}
     for sentence in article.sentences:
-        for ent in sentence.span.ents:
-            name = re.sub(r"^the\s+", "", ent.text, flags=re.I)
-            if ent.label_ == "ORG" and _ORG_WORDS.search(name) and "(" not in name:
-                kind = next(k for k, p in ORG_KINDS if re.search(p, name))
-                found.setdefault(name, (name, kind, sentence.text))
         for match in _ACRONYM.finditer(sentence.span.text):
             name = match[1].strip()
             if re.search(r"\b(?:Plan|Agreement|Treaty|Accord|Deal)\b", name):
                 continue
             kind = next(k for k, p in ORG_KINDS if re.search(p, name))
             found.setdefault(match[2], (name, kind, sentence.text))
+    for sentence in article.sentences:
+        for ent in sentence.span.ents:
+            name = re.sub(r"^the\s+", "", ent.text, flags=re.I)
+            known = any(name == named for named, _, _ in found.values())
+            if ent.label_ == "ORG" and _ORG_WORDS.search(name) and not known:
+                kind = next(k for k, p in ORG_KINDS if re.search(p, name))
+                found.setdefault(name, (name, kind, sentence.text))
     return found
 
 

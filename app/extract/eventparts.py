@@ -177,9 +177,11 @@ def assign_ids(events: list[Event]) -> None:
         for code in [visit.host] if visit.host else []:
             if code not in event.countries:
                 event.countries.append(code)
-        for person in event.people:
+        hosts = [p for p in visit.people if p.country and p.country == visit.host]
+        for person in [] if hosts else event.people:
             if person not in visit.people and person.country in (None, visit.host):
-                visit.people.append(person)  # the hosts the guest met during the visit
+                visit.people.append(person)  # the host the guest met during the visit
+                break
 
 
 def _during(event: Event, visit: Event) -> bool:

@@ -35,7 +35,8 @@ TRIGGERS = [
     (
         "committee_session",
         r"\b(?:session|meeting) of the [\w ,]*?(?:Committee|Commission)\b|"
-        r"\b(?:Committee|Commission|Council|Dialogue|Forum)\b[^.;]{0,60}?\b(?P<at>met|convened)\b",
+        r"\b(?:Committee|Commission|Council|Dialogue|Forum)\b[^.;]{0,60}?"
+        r"\b(?<!not )(?P<at>met|convened)\b",
     ),
     (
         "bilateral_meeting",

@@ -142,8 +142,9 @@ def find_topics(article: Article) -> dict[str, Topic]:
     for index, sentence in enumerate(article.sentences):
         text = sentence.span.text
         for name, pattern in LEXICON:
-            if re.search(pattern, text, re.I):
-                add(name, index, sentence)
+            words = [m.group().split() for m in re.finditer(pattern, text, re.I)]
+            if any(not all(w[:1].isupper() for w in found) for found in words):
+                add(name, index, sentence)  # not in a name: "Economic Cooperation (APEC)"
         for match in _CRISES.finditer(text):
             for place in re.split(r",\s*|\s+and\s+", match[1]):
                 if geo.country_by_name(place):
