@@ -78,7 +78,9 @@ def read(text: str, published: dt.date, known: Known) -> Article:
                     and not before.is_stop
                 ):
                     continue  # a year in a name: "G7 Summit 2019"
-                when = resolve(ent.text, published)
+                # The words kept with the date take its preposition: "on Monday".
+                start = ent.start - (before is not None and before.lower_ in ("on", "from", "in"))
+                when = resolve(span.doc[start : ent.end].text, published)
                 if when:
                     sentence.dates.append((ent.start_char - span.start_char, when))
         counts.update(sentence.countries)

@@ -185,7 +185,7 @@ def main() -> None:
         table(
             {
                 "seed sources": total(seed_cases(root)),
-                "tuning articles": total(article_cases(tests / "articles")),
+                "our articles": total(article_cases(tests / "articles")),
                 "held-out articles": total(article_cases(tests / "heldout")),
             }
         )

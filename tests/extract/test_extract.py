@@ -106,13 +106,13 @@ def test_quality_over_the_seed_sources_and_the_articles_of_our_own() -> None:
     """The floors sit under the figures docs/EXTRACTION.md reports, which are below the
     issue's targets where it says so: a change that loses facts fails here."""
     seed = total(seed_cases(ROOT))
-    tuning = total(article_cases(HERE / "articles"))
+    ours = total(article_cases(HERE / "articles"))
     held_out = total(article_cases(HERE / "heldout"))
-    assert sum(counts[2] for counts in tuning.values()) >= 40
+    assert sum(counts[2] for counts in ours.values()) >= 100
     assert sum(counts[2] for counts in held_out.values()) >= 40
     seed_recall, seed_precision = overall(seed)
-    assert seed_recall >= 0.85 and seed_precision >= 0.85
-    tuning_recall, tuning_precision = overall(tuning)
-    assert tuning_recall >= 0.80 and tuning_precision >= 0.85
+    assert seed_recall >= 0.85 and seed_precision >= 0.90
+    our_recall, our_precision = overall(ours)
+    assert our_recall >= 0.80 and our_precision >= 0.85
     held_recall, held_precision = overall(held_out)
-    assert held_recall >= HELD_OUT_RECALL and held_precision >= HELD_OUT_PRECISION
+    assert held_recall >= 0.60 and held_precision >= 0.70
