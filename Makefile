@@ -47,6 +47,7 @@ test: install
 
 # Benchmarks (bench/, docs/BENCHMARKS.md): the full run, and a short one on 10,000 events.
 bench: install
+	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/run.py
 
 bench-quick: install

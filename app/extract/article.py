@@ -32,13 +32,22 @@ class Sentence:
     countries: list[str]
     dates: list[tuple[int, When]] = field(default_factory=list)
     """(offset in the sentence, date) of each date the sentence words."""
+    raw: str = ""
+    """The span's text, read once (spaCy builds it from the tokens at each reading)."""
+    ents: tuple[Span, ...] = ()
+    text: str = ""
+    """The sentence as cited: its words, without the spaces around them."""
+    mentioned: list[Person] = field(default_factory=list)
+    """Everyone known by the end of the article that the sentence names, in order."""
 
-    @property
-    def text(self) -> str:
-        return self.span.text.strip()
+    def __post_init__(self) -> None:
+        self.raw = self.span.text
+        self.ents = tuple(self.span.ents)
+        self.text = self.raw.strip()
+        self._lower = self.raw.lower()
 
     def lower(self) -> str:
-        return self.span.text.lower()
+        return self._lower
 
 
 @dataclass
@@ -86,4 +95,6 @@ def read(text: str, published: dt.date, known: Known) -> Article:
         counts.update(sentence.countries)
         found.append(sentence)
     pair = [code for code, _ in counts.most_common(2)]
+    for sentence in found:
+        sentence.mentioned = people.mentioned(sentence.span)
     return Article(text, published, known, people, found, pair)

@@ -47,7 +47,7 @@ def _status(sentence: Sentence, start: int, end: int) -> tuple[str | None, When 
     status word after the name ("established in 2014, met in September": active), else the
     nearest before it ("have been resumed, including the ... Committee"); a status still to
     come ("is due to resume") is none."""
-    text = sentence.span.text
+    text = sentence.raw
     found: list[tuple[int, int, str]] = []
     for status, pattern in [*STATUS, ("active", _ACTIVE)]:
         for match in re.finditer(pattern, text, re.I):
@@ -66,7 +66,7 @@ def _status(sentence: Sentence, start: int, end: int) -> tuple[str | None, When 
 def find_mechanisms(article: Article) -> list[Mechanism]:
     found: dict[str, Mechanism] = {}
     for sentence in article.sentences:
-        text = sentence.span.text
+        text = sentence.raw
         for match in MECHANISM.finditer(text):
             name = re.sub(r"^(?:The|Many|And)\s+", "", match.group()).strip()
             if _GLOBAL.search(name) or len(name.split()) < 2:
@@ -107,14 +107,14 @@ def find_organizations(article: Article) -> dict[str, tuple[str, str, str]]:
     Nations", "a Group of Seven country")."""
     found: dict[str, tuple[str, str, str]] = {}
     for sentence in article.sentences:
-        for match in _ACRONYM.finditer(sentence.span.text):
+        for match in _ACRONYM.finditer(sentence.raw):
             name = match[1].strip()
             if re.search(r"\b(?:Plan|Agreement|Treaty|Accord|Deal)\b", name):
                 continue
             kind = next(k for k, p in ORG_KINDS if re.search(p, name))
             found.setdefault(match[2], (name, kind, sentence.text))
     for sentence in article.sentences:
-        for ent in sentence.span.ents:
+        for ent in sentence.ents:
             name = re.sub(r"^the\s+", "", ent.text, flags=re.I)
             known = any(name == named for named, _, _ in found.values())
             if ent.label_ == "ORG" and _ORG_WORDS.search(name) and not known:
@@ -173,7 +173,7 @@ def find_assessments(
 ) -> list[Assessment]:
     found: list[Assessment] = []
     for sentence in article.sentences:
-        text = sentence.span.text
+        text = sentence.raw
         if not re.search(r"\b(?:relations|ties|relationship)\b", text) or _QUOTE.search(text):
             continue
         stance = next((s for s, p in STANCES if _said_now(p, text)), None)

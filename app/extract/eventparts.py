@@ -61,10 +61,10 @@ class Event:
 
 
 def host_of(sentence: Sentence, kind: str, offset: int) -> str | None:
-    text = sentence.span.text
+    text = sentence.raw
     after = text[offset:]
     if kind in VISITS:
-        for ent in sentence.span.ents:
+        for ent in sentence.ents:
             at = ent.start_char - sentence.span.start_char
             # "a visit to China", "travelled to the Russian resort of Sochi"
             code = geo.country_of(ent.text) if ent.label_ in ("GPE", "NORP") else None
@@ -114,14 +114,14 @@ def joint_statement_of(text: str) -> bool | None:
 
 
 def place_of(sentence: Sentence, host: str | None) -> tuple[str, str, str] | None:
-    named = _PLACE.search(sentence.span.text)
+    named = _PLACE.search(sentence.raw)
     if named and not geo.country_of(named["name"]) and host:
         return (named["name"], named["kind"], host)
-    for ent in sentence.span.ents:
+    for ent in sentence.ents:
         if ent.label_ != "GPE" or geo.country_by_name(ent.text):
             continue
         country = geo.capital_of(ent.text) or host
-        prefix = sentence.span.text[: ent.start_char - sentence.span.start_char]
+        prefix = sentence.raw[: ent.start_char - sentence.span.start_char]
         owner = re.search(r"([A-Z][\w ]+?)['’]s\s*$", prefix)
         if owner and geo.country_by_name(owner[1]):
             country = geo.country_by_name(owner[1])

@@ -58,7 +58,7 @@ _SCHEDULED = re.compile(r"\b(?:scheduled|upcoming|will (?:be held|visit|hold|mee
 def _triggers(sentence: Sentence) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     for kind, pattern in TRIGGERS:
-        match = re.search(pattern, sentence.span.text, re.I)
+        match = re.search(pattern, sentence.raw, re.I)
         if not match:
             continue
         if kind in VISITS and any(k in VISITS for k, _ in found):
@@ -73,7 +73,7 @@ def _date_for(offset: int, sentence: Sentence, triggers: list[tuple[str, int]]) 
     """The date a trigger words: the first after it with no other trigger between, else one
     before it in the same clause (no comma or trigger between), else one opening the
     sentence ("Last June, ... visited ... and held talks")."""
-    text = sentence.span.text
+    text = sentence.raw
     # "her first trip since she took office in January": that date is another event's.
     after = sorted(
         (at, when)
@@ -123,12 +123,12 @@ def _counterparts(
         found.extend(p for p in before.people if p not in found)
     if last and last not in found and re.search(r"\b(?:he|she|him|her)\b", sentence.lower()):
         found.append(last)
-    for match in re.finditer(r"\b([A-Z][a-z]+) counterpart\b(?! [A-Z])", sentence.span.text):
+    for match in re.finditer(r"\b([A-Z][a-z]+) counterpart\b(?! [A-Z])", sentence.raw):
         code = geo.country_of(match[1])
         person = article.people.of_country(code) if code else None
         if person and person not in found:
             found.append(person)
-    for person in article.people.mentioned(sentence.span):
+    for person in sentence.mentioned:
         if person not in found:
             found.append(person)
     return found
@@ -149,7 +149,7 @@ def find_events(article: Article) -> list[Event]:
             # No date of its own: the one of the event just before it in the sentence
             # ("welcomed him on Thursday ..., followed by talks").
             own = _date_for(offset, sentence, triggers) or _inherited(sentence, previous, offset)
-            earlier = _same(events, kind, own, article.people.mentioned(sentence.span), context)
+            earlier = _same(events, kind, own, sentence.mentioned, context)
             if earlier is None and kind == "reception":
                 continue
             if earlier and earlier.kind == "visit" and kind not in ("visit", "reception"):
@@ -170,7 +170,7 @@ def find_events(article: Article) -> list[Event]:
                 _outcome(event, sentence)
         if not triggers and events and ("joint statement" in sentence.lower()):
             _outcome(events[-1], sentence)
-        people = sentence.people or article.people.mentioned(sentence.span)
+        people = sentence.people or sentence.mentioned
         last = people[0] if people else last
     return [event for event in events if event.start is not None and event.countries]
 
@@ -234,18 +234,18 @@ def _fill(
         event.host = event.place[2]
         if event.host not in event.countries:
             event.countries.append(event.host)
-    event.duration = event.duration or duration_of(sentence.span.text[offset:])
+    event.duration = event.duration or duration_of(sentence.raw[offset:])
     if _SCHEDULED.search(sentence.lower()) or (
         event.start and event.start.start > article.published.isoformat()
     ):
         event.scheduled = True
     if event.kind == "summit" and event.name is None:
-        named = re.search(r"\b((?:[A-Z][\w-]*\s+){1,4}Summit(?: \d{4})?)", sentence.span.text)
+        named = re.search(r"\b((?:[A-Z][\w-]*\s+){1,4}Summit(?: \d{4})?)", sentence.raw)
         event.name = named[1].strip() if named else None
 
 
 def _outcome(event: Event, sentence: Sentence) -> None:
-    said = joint_statement_of(sentence.span.text)
+    said = joint_statement_of(sentence.raw)
     if said is not None and event.joint_statement is None:
         event.joint_statement = said
         if sentence.text not in event.citations:

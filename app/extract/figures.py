@@ -113,10 +113,10 @@ def _metric(text: str, offset: int) -> str | None:
 
 
 def _change(sentence: Sentence, period: When) -> dict[str, Any] | None:
-    for ent in sentence.span.ents:
+    for ent in sentence.ents:
         if ent.label_ != "PERCENT":
             continue
-        around = sentence.span.text.lower()
+        around = sentence.raw.lower()
         number = re.search(r"[\d.]+", ent.text)
         if not number:
             return None
@@ -143,7 +143,7 @@ def _period(sentence: Sentence, offset: int, numbers: list[int]) -> When | None:
         return after[0]
     preceding = [at for at in numbers if at < offset]
     start = max(preceding) if preceding else -1
-    text = sentence.span.text
+    text = sentence.raw
     before = [
         when
         for at, when in sorted(sentence.dates)
@@ -159,13 +159,13 @@ def find_figures(article: Article) -> list[Figure]:
     fallback = When(article.published.strftime("%Y-%m"))
     for sentence in article.sentences:
         seen: set[str] = set()
-        text = sentence.span.text
+        text = sentence.raw
         numbers = [
             e.start_char - sentence.span.start_char
-            for e in sentence.span.ents
+            for e in sentence.ents
             if e.label_ in ("MONEY", "CARDINAL", "QUANTITY", "PERCENT")
         ]
-        for ent in sentence.span.ents:
+        for ent in sentence.ents:
             if ent.label_ not in ("MONEY", "CARDINAL", "QUANTITY"):
                 continue
             offset = ent.start_char - sentence.span.start_char

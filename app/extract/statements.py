@@ -36,8 +36,8 @@ def find_statements(article: Article) -> list[Statement]:
     found: list[Statement] = []
     last: Person | None = None
     for index, sentence in enumerate(article.sentences):
-        people = article.people.mentioned(sentence.span) or sentence.people
-        text = sentence.span.text
+        people = sentence.mentioned or sentence.people
+        text = sentence.raw
         verbs = list(_REPORTING.finditer(text))
         if verbs and not _OTHERS.search(text):
             for number, verb in enumerate(verbs):
@@ -65,7 +65,7 @@ def _speaker(
     article: Article,
     verb: re.Match[str],
 ) -> Person | None:
-    text = sentence.span.text
+    text = sentence.raw
     before = [p for p in people if any(0 <= text.find(part) < verb.start() for part in p.parts)]
     if before:
         return before[-1]

@@ -140,7 +140,7 @@ def find_topics(article: Article) -> dict[str, Topic]:
             topic.sentences.append(index)
 
     for index, sentence in enumerate(article.sentences):
-        text = sentence.span.text
+        text = sentence.raw
         for name, pattern in LEXICON:
             words = [m.group().split() for m in re.finditer(pattern, text, re.I)]
             if any(not all(w[:1].isupper() for w in found) for found in words):
