@@ -3,6 +3,7 @@
 from fastapi import Depends, FastAPI
 
 from app.assessments.router import router as assessments_router
+from app.auth.router import router as auth_router
 from app.countries.router import router as countries_router
 from app.deps import reject_control_characters
 from app.events.router import router as events_router
@@ -11,6 +12,7 @@ from app.mechanisms.router import router as mechanisms_router
 from app.organizations.router import router as organizations_router
 from app.people.router import router as people_router
 from app.places.router import router as places_router
+from app.query_params import reject_likely_typos
 from app.relations.router import router as relations_router
 from app.search.router import router as search_router
 from app.sources.router import router as sources_router
@@ -35,6 +37,7 @@ ROUTERS = (
     organizations_router,
     places_router,
     sources_router,
+    auth_router,
 )
 
 
@@ -43,5 +46,7 @@ def include_api(app: FastAPI) -> None:
     nested in another costs FastAPI a second round of matching on every request."""
     for router in ROUTERS:
         app.include_router(
-            router, prefix=API_PREFIX, dependencies=[Depends(reject_control_characters)]
+            router,
+            prefix=API_PREFIX,
+            dependencies=[Depends(reject_control_characters), Depends(reject_likely_typos)],
         )

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from app import migrations
+from app.auth.cli import keys
 from app.config import get_settings
 from app.db import make_engine
 from app.seeding.errors import SeedFailed
@@ -59,6 +60,16 @@ def _require_migrated(engine: Engine) -> None:
             "the database is not migrated to the latest schema: run `entente migrate`", err=True
         )
         raise typer.Exit(code=2)
+
+
+def _migrated_engine() -> Engine:
+    engine = _engine()
+    _require_migrated(engine)
+    return engine
+
+
+# The keys commands open the database through `ctx.obj`.
+app.add_typer(keys, name="keys", context_settings={"obj": _migrated_engine})
 
 
 @app.command()
@@ -255,6 +266,10 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to bind.")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    root_path: Annotated[
+        str | None,
+        typer.Option(help="Path prefix a reverse proxy serves the API under (`/entente`)."),
+    ] = None,
 ) -> None:
     """Serve the API with uvicorn."""
     import uvicorn
@@ -266,6 +281,7 @@ def serve(
         workers=workers,
         proxy_headers=True,
         access_log=False,  # the app writes its own access line, with the request id
+        root_path=(settings.root_path if root_path is None else root_path).rstrip("/"),
         **SERVER_OPTIONS,
     )
     sock = listening_socket(host or settings.host, port or settings.port)

@@ -2,10 +2,10 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Shipped inside the package (in a source checkout, links to the top-level folders).
@@ -61,6 +61,18 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `entente serve` binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `entente serve` binds to.")
+    root_path: str = Field(
+        default="",
+        pattern=r"^(/[^/\s]+)*$",
+        description="The path prefix a reverse proxy serves the API under (`/entente`, say): "
+        "`entente serve` passes it to uvicorn as its root path, and the docs pages and "
+        "every link the API writes start with it.",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default=[],
+        description="Origins whose browser pages may call the API (CORS), separated by "
+        "commas (`https://a.example,https://b.example`, or `*` for any); none by default.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
         default="INFO",
         description="Least severe level of Entente's own log lines (any case); other "
@@ -73,6 +85,13 @@ class Settings(BaseSettings):
             "for log collectors; `text`: readable lines, for development."
         ),
     )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

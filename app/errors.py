@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -84,6 +84,26 @@ NOT_FOUND_DOC = _problem_doc(
         "status": 404,
         "detail": "event 'no-such-event' not found",
         "instance": "/api/v1/events/no-such-event",
+    },
+)
+UNAUTHORIZED_DOC = _problem_doc(
+    "No API key, or a malformed, unknown or revoked one (with `WWW-Authenticate: Bearer`).",
+    {
+        "type": "about:blank",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": "unknown API key",
+        "instance": "/api/v1/me",
+    },
+)
+FORBIDDEN_DOC = _problem_doc(
+    "The API key's role is too low for this operation.",
+    {
+        "type": "about:blank",
+        "title": "Forbidden",
+        "status": 403,
+        "detail": "this operation needs the reviewer role or above; the key 'bob' is a contributor",
+        "instance": "/api/v1/sources",
     },
 )
 NOT_MODIFIED_DOC = {"description": "Not modified: the `If-None-Match` ETag is current."}
@@ -172,6 +192,16 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
     return problem_response(request, 503, detail, headers={"Retry-After": RETRY_AFTER})
 
 
+async def _programming_error(request: Request, exc: Exception) -> JSONResponse:
+    """PostgreSQL reports a missing table (a database not migrated) as a programming error;
+    SQLite as an operational one (`_database_unavailable`)."""
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42P01":  # undefined_table
+        log.error("database not migrated: %s %s", request.method, request.url.path)
+        detail = "The database is unavailable or not migrated."
+        return problem_response(request, 503, detail, headers={"Retry-After": RETRY_AFTER})
+    return await _unexpected(request, exc)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(request, 500, "An unexpected error occurred; it has been logged.")
@@ -183,4 +213,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(ProgrammingError, _programming_error)
     app.add_exception_handler(Exception, _unexpected)

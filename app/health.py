@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import migrations
 from app.deps import DatabaseDep
-from app.errors import PROBLEM_JSON, problem_response
+from app.errors import PROBLEM_JSON, RETRY_AFTER, problem_response
 
 router = APIRouter(tags=["operations"])
 
@@ -57,4 +57,4 @@ async def readyz(request: Request, db: DatabaseDep) -> Response:
         ready, detail = False, "database unreachable"
     if ready:
         return JSONResponse({"status": "ok"})
-    return problem_response(request, 503, detail)
+    return problem_response(request, 503, detail, headers={"Retry-After": RETRY_AFTER})

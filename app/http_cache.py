@@ -31,7 +31,9 @@ def make_etag(revision: str, request: Request, representation: str) -> str:
     # The raw path and query string: `request.url` would build a whole URL object.
     scope = request.scope
     path, query = scope.get("raw_path") or scope["path"].encode(), scope["query_string"]
-    key = f"{build_id()}|{revision}|{representation}|".encode() + path + b"?" + query
+    # The root path too: the links an answer writes start with it (app/links.py).
+    root = scope.get("root_path", "")
+    key = f"{build_id()}|{revision}|{representation}|{root}|".encode() + path + b"?" + query
     return '"' + hashlib.sha256(key).hexdigest()[:32] + '"'
 
 

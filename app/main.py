@@ -9,6 +9,7 @@ from app.docs import install_docs
 from app.errors import install_error_handlers
 from app.health import router as health_router
 from app.http_cache import BodyETagMiddleware
+from app.middleware import install_middleware
 from app.observability import install_observability
 
 DESCRIPTION = """
@@ -23,7 +24,8 @@ Conventions: lists answer `{items, next_cursor, total}` and page with opaque key
 accepted as alpha-2 or alpha-3 in any case and answered as upper-case alpha-2; partial dates
 are `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; errors are RFC 9457 `application/problem+json`; every
 GET has a strong `ETag` (send `If-None-Match` for a `304`); lists also answer CSV
-(`Accept: text/csv` or `format=csv`) and NDJSON (`format=ndjson`).
+(`Accept: text/csv` or `format=csv`) and NDJSON (`format=ndjson`). Unknown query parameters
+are ignored, except a likely typo of a known one: a `422` that names the parameter meant.
 """
 
 TAGS = [
@@ -40,6 +42,7 @@ TAGS = [
     {"name": "sources", "description": "The documents every fact cites."},
     {"name": "relations", "description": "The dossier and timeline of a pair of countries."},
     {"name": "search", "description": "Full-text search across the knowledge base."},
+    {"name": "keys", "description": "API keys: `Authorization: Bearer KEY` (Authorize, above)."},
     {"name": "operations", "description": "Liveness and readiness probes."},
 ]
 
@@ -65,6 +68,7 @@ def create_app(*, dependencies: Sequence[params.Depends] = ()) -> FastAPI:
     include_api(app)
     install_observability(app)
     app.add_middleware(BodyETagMiddleware)
+    install_middleware(app)
     install_error_handlers(app)
     install_docs(app)
     app.include_router(health_router)

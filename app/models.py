@@ -2,7 +2,13 @@
 
 from sqlmodel import SQLModel
 
-from app.assessments.models import Assessment, AssessmentCountry, AssessmentOrganization
+from app.assessments.models import (
+    Assessment,
+    AssessmentCountry,
+    AssessmentOrganization,
+    AssessmentTopic,
+)
+from app.auth.models import ApiKey
 from app.claims.models import Claim, ClaimDispute
 from app.countries.models import Country
 from app.events.models import (
@@ -22,14 +28,16 @@ from app.revision import KnowledgeBaseRevision
 from app.search.models import SearchDocument
 from app.sources.models import Citation, Source
 from app.statements.models import Statement, StatementTopic
-from app.topics.models import Topic
+from app.topics.models import Topic, TopicCountry
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "ApiKey",
     "Assessment",
     "AssessmentCountry",
     "AssessmentOrganization",
+    "AssessmentTopic",
     "Citation",
     "Claim",
     "ClaimDispute",
@@ -55,5 +63,6 @@ __all__ = [
     "Statement",
     "StatementTopic",
     "Topic",
+    "TopicCountry",
     "metadata",
 ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -48,8 +48,6 @@ class Format(StrEnum):
 
 class ListQuery(BaseModel):
     """Query parameters every list takes."""
-
-    model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(
         default=50,

@@ -16,10 +16,18 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, select
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
+from starlette.routing import get_route_path
 
 from app.config import get_settings
 from app.db import Database
-from app.formats import MEDIA_TYPES, csv_header, csv_rows, negotiate
+from app.formats import (
+    DETAIL_FORMATS,
+    LIST_FORMATS,
+    MEDIA_TYPES,
+    csv_header,
+    csv_rows,
+    negotiate,
+)
 from app.http_cache import etag_matches, make_etag
 from app.pagination import (
     FacetedPage,
@@ -44,18 +52,35 @@ class _NotModified(Exception):
         self.etag = etag
 
 
+# Every answer of the API depends on `Accept`: a representation it chose, or a 406.
+VARY = {"Vary": "Accept"}
+
+
+def _any_tag(request: Request) -> bool:
+    """`If-None-Match: *`: matches when the resource exists (RFC 9110 13.1.2)."""
+    return request.headers.get("if-none-match", "").strip() == "*"
+
+
 def _current_etag(connection: Connection, request: Request, representation: str) -> str:
     """The ETag of the answer to `request` at the knowledge base's current revision; raises
-    `_NotModified` when the client holds it (it need not be built)."""
+    `_NotModified` when the client holds it (it need not be built). `If-None-Match: *` is
+    the caller's to check, once it knows the resource exists (`_exists`)."""
     row = connection.execute(_REVISION).first()
     etag = make_etag(revision_text(*row) if row else "0", request, representation)
-    if etag_matches(request.headers.get("if-none-match"), etag):
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match and not _any_tag(request) and etag_matches(if_none_match, etag):
         raise _NotModified(etag)
     return etag
 
 
+def _exists(request: Request, etag: str) -> None:
+    """Called once the resource is found: `If-None-Match: *` then gives a 304."""
+    if _any_tag(request):
+        raise _NotModified(etag)
+
+
 def _not_modified(etag: str) -> Response:
-    return Response(status_code=304, headers={"ETag": etag})
+    return Response(status_code=304, headers={"ETag": etag, **VARY})
 
 
 def item_json(item: BaseModel | str) -> str:
@@ -120,6 +145,8 @@ async def detail_response(
     the knowledge base changes.
     """
 
+    negotiate(request, None, DETAIL_FORMATS)
+
     def work(connection: Connection) -> tuple[str, bytes]:
         etag = _current_etag(connection, request, "json")
         # Keyed by the database too: tests (not a deployment) serve several from one process.
@@ -129,13 +156,14 @@ async def detail_response(
             body = fetch(connection).model_dump_json().encode()
             if costly:
                 computed_cache().put(key, body)
+        _exists(request, etag)  # `fetch` raises `NotFound` otherwise
         return etag, body
 
     try:
         etag, body = await db.run(work)
     except _NotModified as current:
         return _not_modified(current.etag)
-    return Response(body, media_type="application/json", headers={"ETag": etag})
+    return Response(body, media_type="application/json", headers={"ETag": etag, **VARY})
 
 
 def _next_link(request: Request, cursor: str) -> str:
@@ -144,7 +172,8 @@ def _next_link(request: Request, cursor: str) -> str:
     query = request.scope["query_string"].decode("latin-1")
     params = [p for p in query.split("&") if p and p.split("=", 1)[0] != "cursor"]
     params.append(f"cursor={cursor}")  # URL-safe base64: nothing to escape
-    return f'<{request.scope["path"]}?{"&".join(params)}>; rel="next"'
+    path = request.scope.get("root_path", "") + get_route_path(request.scope)
+    return f'<{path}?{"&".join(params)}>; rel="next"'
 
 
 async def list_response(
@@ -153,7 +182,7 @@ async def list_response(
     """A page of a list as JSON, or the list streamed as CSV or NDJSON."""
     sort = listing.sort_of(query)
     after = decode_cursor(query.cursor, sort) if query.cursor else None
-    fmt = negotiate(request, query.format)
+    fmt = negotiate(request, query.format, LIST_FORMATS)
     if fmt is not Format.JSON:
         return await _stream(request, db, query, listing, fmt, after)
     facet_names = [str(name) for name in getattr(query, "facet", [])]
@@ -161,6 +190,7 @@ async def list_response(
     def work(connection: Connection) -> tuple[str, bytes, str | None]:
         etag = _current_etag(connection, request, fmt.value)
         items, next_key = listing.page(connection, query, after, query.limit)
+        _exists(request, etag)  # a list of an unknown pair raises `NotFound`
         next_cursor = encode_cursor(sort, next_key) if next_key is not None else None
         total = listing.count(connection, query) if query.count else None
         envelope: Page[Any]
@@ -175,7 +205,7 @@ async def list_response(
         etag, body, next_cursor = await db.run(work)
     except _NotModified as current:
         return _not_modified(current.etag)
-    headers = {"ETag": etag}
+    headers = {"ETag": etag, **VARY}
     if next_cursor:
         headers["Link"] = _next_link(request, next_cursor)
     return Response(body, media_type="application/json", headers=headers)
@@ -206,9 +236,10 @@ async def _stream(
     batch = query.limit if one_page else STREAM_BATCH
 
     def first(connection: Connection) -> tuple[str, Slice[Any]]:
-        return _current_etag(connection, request, fmt.value), listing.page(
-            connection, query, after, batch
-        )
+        etag = _current_etag(connection, request, fmt.value)
+        page = listing.page(connection, query, after, batch)
+        _exists(request, etag)
+        return etag, page
 
     try:
         etag, (items, next_key) = await db.run(first)
@@ -219,8 +250,11 @@ async def _stream(
         if fmt is Format.NDJSON:
             return "".join(item_json(item) + "\n" for item in items)
         return csv_rows(
-            item if isinstance(item, BaseModel) else listing.item.model_validate_json(item)
-            for item in items
+            listing.item,
+            [
+                item if isinstance(item, BaseModel) else listing.item.model_validate_json(item)
+                for item in items
+            ],
         )
 
     async def body() -> AsyncIterator[str]:
@@ -232,7 +266,11 @@ async def _stream(
             items, next_key = await db.run(partial(_next_page, listing, query, next_key, batch))
             yield render(items)
 
-    headers = {"ETag": etag}
+    headers = {"ETag": etag, **VARY}
+    if fmt is Format.CSV:
+        # A list route's last segment names the resource (`events`, `timeline`...).
+        name = get_route_path(request.scope).rstrip("/").rsplit("/", 1)[-1]
+        headers["Content-Disposition"] = f"attachment; filename={name}.csv"
     if one_page and next_key is not None:
         headers["Link"] = _next_link(request, encode_cursor(listing.sort_of(query), next_key))
     return StreamingResponse(body(), media_type=MEDIA_TYPES[fmt], headers=headers)

@@ -33,7 +33,7 @@ class EventRef(BaseModel):
 
 
 class StatementRef(BaseModel):
-    id: str = Field(examples=["macron-2019-08-19-two-great-powers-in-europe"])
+    id: str = Field(examples=["macron-2019-08-two-great-powers-in-europe"])
     speaker: Named
     date: PartialDate
     mode: str = Field(examples=["direct_quote"])

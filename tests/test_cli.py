@@ -23,10 +23,20 @@ def test_migrate_seed_and_validate_a_fresh_database(fresh_url, use_database):
     assert runner.invoke(app, ["migrate"]).exit_code == 0
     first = runner.invoke(app, ["seed"])
     assert first.exit_code == 0, first.output
-    assert "event: 7 inserted, 0 updated, 0 deleted" in first.output
+    # The three sources' nine events (the Bregancon talks, which all three cite, once).
+    assert "event: 9 inserted, 0 updated, 0 deleted" in first.output
     again = runner.invoke(app, ["seed", str(SEED_BUNDLES)])
     assert again.exit_code == 0
     assert again.output.strip() == "seeded: 0 row(s) changed"
+
+    # The Normandy article's two events go; the talks it shares with the others stay.
+    unloaded = runner.invoke(app, ["unload", "normandy-summit-paris-2019"])
+    assert unloaded.exit_code == 0, unloaded.output
+    assert "event: 0 inserted, 1 updated, 2 deleted" in unloaded.output
+    assert "source: 0 inserted, 0 updated, 1 deleted" in unloaded.output
+    gone = runner.invoke(app, ["unload", "normandy-summit-paris-2019"])
+    assert gone.exit_code == 1
+    assert "unknown source 'normandy-summit-paris-2019'" in gone.output
 
     valid = runner.invoke(app, ["validate"])
     assert valid.exit_code == 0

@@ -33,7 +33,9 @@ class Assessment(SQLModel, table=True):
     period_end_first: dt.date | None = None
     period_end_last: dt.date | None = None
     period_end_precision: str | None = SQLField(default=None, max_length=5)
-    stance: str = SQLField(max_length=16, index=True)
+    # None: a judgement that is not of the relationship's climate (an observer's view of
+    # what the relationship does for a leader, a claim about how often leaders talk).
+    stance: str | None = SQLField(default=None, max_length=16, index=True)
     holder: str
     counterpart: str | None = None
     text: str = SQLField(sa_column=Column(Text, nullable=False))
@@ -49,6 +51,17 @@ class AssessmentCountry(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_assessment_country_country_assessment_id", "country", "assessment_id"),
+    )
+
+
+class AssessmentTopic(SQLModel, table=True):
+    __tablename__ = "assessment_topic"
+
+    assessment_id: str = SQLField(sa_column_args=references("assessment.id"), primary_key=True)
+    topic_id: str = SQLField(sa_column_args=references("topic.id"), primary_key=True)
+
+    __table_args__ = (
+        Index("ix_assessment_topic_topic_id_assessment_id", "topic_id", "assessment_id"),
     )
 
 
@@ -75,7 +88,11 @@ class AssessmentCreate(BaseModel):
     period: PartialDate
     period_text: str | None = None
     period_end: PartialDate | None = None
-    stance: Stance
+    stance: Stance | None = Field(
+        default=None,
+        description="The climate judged; none when the judgement is not of the climate.",
+    )
+    topics: Annotated[list[Slug], Ref("topic")] = []
     holder: str = Field(min_length=1, examples=["author", "observers"])
     text: str = Field(min_length=1)
     rank: Rank = RANK

@@ -52,7 +52,11 @@ class AssessmentPublic(BaseModel):
     period: PartialDate = Field(description="The period judged (its start, with `period_end`).")
     period_text: str | None = Field(description="The source's own words for a relative period.")
     period_end: PartialDate | None = Field(description="The end of the period, when it spans.")
-    stance: Stance
+    stance: Stance | None = Field(
+        description="The climate judged; null for a judgement of something else (what the "
+        "relationship does for a leader, how often leaders talk, progress in a field)."
+    )
+    topics: list[Named] = Field(description="What the judgement is about, when it says.")
     holder: str = Field(examples=["author", "observers"])
     text: str = Field(
         examples=[

@@ -4,7 +4,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, func, select
 
-from app.assessments.models import Assessment, AssessmentCountry, AssessmentOrganization
+from app.assessments.models import (
+    Assessment,
+    AssessmentCountry,
+    AssessmentOrganization,
+    AssessmentTopic,
+)
 from app.assessments.schemas import AssessmentPublic, AssessmentQuery, AssessmentSort
 from app.organizations.models import Organization
 from app.pagination import Keyset, RowListing
@@ -12,12 +17,15 @@ from app.queries import grouped, one_or_not_found, overlaps
 from app.schemas import Named
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
+from app.topics.models import Topic
 from app.values import PartialDate
 
 assessment = Assessment.__table__  # type: ignore[attr-defined]
 assessment_country = AssessmentCountry.__table__  # type: ignore[attr-defined]
 assessment_organization = AssessmentOrganization.__table__  # type: ignore[attr-defined]
 organization = Organization.__table__  # type: ignore[attr-defined]
+assessment_topic = AssessmentTopic.__table__  # type: ignore[attr-defined]
+topic = Topic.__table__  # type: ignore[attr-defined]
 
 KEYSETS = {
     AssessmentSort.PERIOD: Keyset((assessment.c.period_first, assessment.c.id)),
@@ -67,6 +75,13 @@ def build_assessments(connection: Connection, rows: list[Row[Any]]) -> list[Asse
         .where(assessment_organization.c.assessment_id.in_(ids))
         .order_by(assessment_organization.c.assessment_id, organization.c.name),
     )
+    topics = grouped(
+        connection,
+        select(assessment_topic.c.assessment_id, topic.c.id, topic.c.name)
+        .join(topic, topic.c.id == assessment_topic.c.topic_id)
+        .where(assessment_topic.c.assessment_id.in_(ids))
+        .order_by(assessment_topic.c.assessment_id, topic.c.name),
+    )
     citations = citations_of(connection, SubjectType.ASSESSMENT, ids)
 
     return [
@@ -81,6 +96,7 @@ def build_assessments(connection: Connection, rows: list[Row[Any]]) -> list[Asse
                 row.period_end_first, row.period_end_last, row.period_end_precision
             ),
             stance=row.stance,
+            topics=[Named(id=r.id, name=r.name) for r in topics.get(row.id, [])],
             holder=row.holder,
             text=row.text,
             citations=citations.get(row.id, []),

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, select, text, tuple_
 from app.claims.merge import NOT_FACTS, StoredClaim, disputed, merge, preference
 from app.claims.models import Claim, ClaimDispute
 from app.claims.schemas import ClaimPublic, ClaimsView, DisputedFact, FactClaims
+from app.links import api_url
 from app.sources.models import Source
 
 claim = Claim.__table__  # type: ignore[attr-defined]
@@ -116,7 +117,7 @@ _PAIR_DISPUTES = text(
 def pair_disputes(connection: Connection, params: dict[str, Any]) -> list[DisputedFact]:
     """The facts of a pair's records on which sources disagree."""
     return [
-        DisputedFact(kind=kind, id=entity_id, field=name, url=f"{PATHS[kind]}{entity_id}")
+        DisputedFact(kind=kind, id=entity_id, field=name, url=api_url(f"{PATHS[kind]}{entity_id}"))
         for kind, entity_id, name in connection.execute(_PAIR_DISPUTES, params)
     ]
 

@@ -19,7 +19,7 @@ class Metric(StrEnum):
     BILATERAL_TRADE = "bilateral_trade"
     FDI_STOCK = "fdi_stock"
     COMPANIES_OPERATING = "companies_operating"
-    PLANNED_CULTURAL_EVENTS = "planned_cultural_events"
+    PLANNED_CULTURAL_ACTIVITIES = "planned_cultural_activities"
     LEADER_MEETINGS = "leader_meetings"
 
 
@@ -36,10 +36,18 @@ class Figure(SQLModel, table=True):
     period_last: dt.date
     period_precision: str = SQLField(max_length=5)
     period_text: str | None = None
+    # A figure over a span ("the first nine months of 2019": 2019-01 to 2019-09): its end.
+    period_end_first: dt.date | None = None
+    period_end_last: dt.date | None = None
+    period_end_precision: str | None = SQLField(default=None, max_length=5)
     value: float
     unit: str = SQLField(max_length=32)
     qualifier: str = SQLField(max_length=16)
     value_text: str | None = None
+    # The precision of the value as its words give it (app.figures.amounts).
+    significant_figures: int | None = None
+    value_low: float | None = None
+    value_high: float | None = None
     change_percent: float | None = None
     change_relative_to_first: dt.date | None = None
     change_relative_to_last: dt.date | None = None
@@ -88,6 +96,11 @@ class FigureCreate(BaseModel):
     partner: CountryCode
     period: PartialDate
     period_text: str | None = Field(default=None, description="The source's relative words.")
+    period_end: PartialDate | None = Field(
+        default=None,
+        description="The end of a figure over a span: `period` 2019-01 to `period_end` 2019-09 "
+        "for the first nine months of 2019.",
+    )
     value: Quantity
     change: ChangeCreate | None = None
     label: str | None = None
@@ -110,4 +123,6 @@ class FigureCreate(BaseModel):
             raise ValueError("a figure that is not derived needs at least one citation")
         if self.country == self.partner:
             raise ValueError("`country` and `partner` must differ")
+        if self.period_end is not None and self.period_end.first < self.period.first:
+            raise ValueError("`period_end` is before `period`")
         return self

@@ -38,7 +38,7 @@ async def list_figures(
     request: Request, db: DatabaseDep, query: Annotated[FigureQuery, Query()]
 ) -> Response:
     """Measured values of relationships (trade, direct investment, companies, planned
-    cultural events, leader meetings), latest period first by default.
+    cultural activities, leader meetings), latest period first by default.
 
     Filters combine with AND: any of the `metric`s given, the `country` and `partner` (for
     the symmetric metrics `bilateral_trade` and `leader_meetings` either order of the pair
@@ -69,7 +69,9 @@ async def get_figure_series(
     whether the source gives it (`cited`) or it is computed from the previous point of the
     same unit when both are cited (`computed`). The value of an earlier period implied by a
     cited change ("+11% compared to 2017") appears as a point marked `derived`, with its
-    `derivation`, the figure it comes from and that figure's citations.
+    `derivation`, the figure it comes from and that figure's citations, rounded to the
+    `significant_figures` its inputs allow and with its `bounds`. A point over part of a year
+    is marked `partial_period` and gets no change computed against full years.
     """
     return await detail_response(request, db, partial(service.get_series, query=query))
 

@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from app.claims.schemas import WithClaims
 from app.figures.models import Metric
@@ -62,8 +62,6 @@ class FigureQuery(ListQuery):
 class SeriesQuery(BaseModel):
     """One metric of one pair of countries."""
 
-    model_config = ConfigDict(extra="forbid")
-
     metric: Metric = Field(description="The metric of the series.")
     country: CountryCode = Field(
         description="The figure's country; for a symmetric metric the order does not matter."
@@ -95,6 +93,14 @@ class SeriesChange(ChangePublic):
     )
 
 
+class Bounds(BaseModel):
+    """The interval a value stands for: an exact "US$17.2 billion" is 17.15 to 17.25
+    billion; "more than" gives only `low`, "less than" or "nearly" only `high`."""
+
+    low: float | None = Field(examples=[17_150_000_000])
+    high: float | None = Field(examples=[17_250_000_000])
+
+
 class FigurePublic(BaseModel):
     """One measured value of a relationship, with the words that state it."""
 
@@ -104,7 +110,19 @@ class FigurePublic(BaseModel):
     partner: str = Field(examples=["FR"])
     period: PartialDate
     period_text: str | None = Field(description="The source's own words for a relative date.")
+    period_end: PartialDate | None = Field(
+        description="The end of a figure over a span (`period` is its start): the first nine "
+        "months of 2019 are 2019-01 to 2019-09."
+    )
+    partial_period: bool = Field(
+        description="The figure covers part of a year (a span that is not whole years): not "
+        "comparable with the full years of a series."
+    )
     value: Quantity
+    significant_figures: int | None = Field(
+        examples=[3], description='The precision its words give ("US$17.2 billion": 3).'
+    )
+    bounds: Bounds | None = Field(description="What the value's words allow, when they tell.")
     change: ChangePublic | None = Field(description="The change the source gives, if any.")
     label: str | None = Field(examples=["two-way trade"])
     derived: bool = Field(description="Computed from other figures rather than cited.")

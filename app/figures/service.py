@@ -1,12 +1,15 @@
 """Figures: queries, and the series of one metric of one pair with what it implies."""
 
+import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, and_, or_, select, true
+from sqlalchemy import ColumnElement, Connection, Row, Select, and_, func, or_, select, true
 
 from app.facets import column_facet, partial_date_facet
+from app.figures.amounts import implied_before
 from app.figures.models import SYMMETRIC_METRICS, Figure, FigureDerivation
 from app.figures.schemas import (
+    Bounds,
     ChangeBasis,
     ChangePublic,
     FigureFacet,
@@ -31,6 +34,7 @@ KEYSETS = {
     FigureSort.PERIOD: Keyset((figure.c.period_first, figure.c.id)),
     FigureSort.PERIOD_DESC: Keyset((figure.c.period_first, figure.c.id), descending=True),
 }
+last_day = func.coalesce(figure.c.period_end_last, figure.c.period_last)
 is_symmetric = figure.c.metric.in_(sorted(metric.value for metric in SYMMETRIC_METRICS))
 
 
@@ -56,7 +60,7 @@ def filtered(query: FigureQuery) -> Select[Any]:
     if query.metric:
         statement_ = statement_.where(figure.c.metric.in_([m.value for m in query.metric]))
     statement_ = statement_.where(
-        *overlaps(figure.c.period_first, figure.c.period_last, query.period_from, query.period_to)
+        *overlaps(figure.c.period_first, last_day, query.period_from, query.period_to)
     )
     if query.derived is not None:
         statement_ = statement_.where(figure.c.derived == query.derived)
@@ -83,9 +87,18 @@ def build_figures(connection: Connection, rows: list[Row[Any]]) -> list[FigurePu
             partner=row.partner,
             period=PartialDate.required(row.period_first, row.period_last, row.period_precision),
             period_text=row.period_text,
+            period_end=PartialDate.from_columns(
+                row.period_end_first, row.period_end_last, row.period_end_precision
+            ),
+            partial_period=row.period_end_first is not None
+            and not _whole_years(row.period_first, row.period_end_last),
             value=Quantity(
                 value=row.value, unit=row.unit, qualifier=row.qualifier, text=row.value_text
             ),
+            significant_figures=row.significant_figures,
+            bounds=Bounds(low=row.value_low, high=row.value_high)
+            if row.value_low is not None or row.value_high is not None
+            else None,
             change=ChangePublic(
                 percent=row.change_percent,
                 relative_to=PartialDate.required(
@@ -105,6 +118,10 @@ def build_figures(connection: Connection, rows: list[Row[Any]]) -> list[FigurePu
         )
         for row in rows
     ]
+
+
+def _whole_years(first: dt.date, last: dt.date) -> bool:
+    return (first.month, first.day, last.month, last.day) == (1, 1, 12, 31)
 
 
 def get_figure(connection: Connection, *, figure_id: str) -> FigurePublic:
@@ -145,17 +162,27 @@ def _number(value: float) -> str:
 
 def _implied_points(figures: list[FigurePublic]) -> list[SeriesPoint]:
     """The value of an earlier period that a cited change implies ("+11% compared to 2017"
-    gives 2017), where the series has no figure for that period. Of several figures implying
-    the same period, the nearest (the earliest after it) gives the point."""
+    gives 2017), where the series has no figure for that period, rounded to the precision
+    its inputs allow, with its bounds. Of several figures implying the same period, the
+    nearest (the earliest after it) gives the point."""
     known = {f.period for f in figures}
     implied = []
     for later in figures:  # oldest first
         change = later.change
-        if later.derived or change is None or change.relative_to in known:
+        if later.derived or change is None or change.relative_to in known or later.partial_period:
             continue
         known.add(change.relative_to)
         sign = "+" if change.percent >= 0 else "-"
         percent = _number(abs(change.percent))
+        bounds = later.bounds or Bounds(low=None, high=None)
+        before = implied_before(
+            later.value.value, bounds.low, bounds.high, change.percent, later.significant_figures
+        )
+        interval = (
+            f", between {_number(before.low)} and {_number(before.high)}"
+            if before.low is not None and before.high is not None
+            else ""
+        )
         implied.append(
             SeriesPoint(
                 id=f"{later.id}--implied-{change.relative_to}",
@@ -164,17 +191,22 @@ def _implied_points(figures: list[FigurePublic]) -> list[SeriesPoint]:
                 partner=later.partner,
                 period=change.relative_to,
                 period_text=None,
+                period_end=None,
+                partial_period=False,
                 value=Quantity(
-                    value=round(later.value.value / (1 + change.percent / 100), 2),
+                    value=before.value,
                     unit=later.value.unit,
                     qualifier=Qualifier.APPROXIMATELY,
                 ),
+                significant_figures=before.significant_figures,
+                bounds=Bounds(low=before.low, high=before.high) if before.low is not None else None,
                 change=None,
                 label=later.label,
                 derived=True,
-                derivation=f"{_number(later.value.value)} / (1 {sign} {percent}/100): the value "
-                f"that the cited {sign}{percent}% change of {later.id} implies for "
-                f"{change.relative_to}",
+                derivation=f"{_number(later.value.value)} / (1 {sign} {percent}/100), rounded to "
+                f"the {before.significant_figures} significant figures its inputs allow"
+                f"{interval}: the value that the cited {sign}{percent}% change of {later.id} "
+                f"implies for {change.relative_to}",
                 derived_from=[later.id],
                 notes=None,
                 citations=later.citations,  # the evidence the point comes from
@@ -185,7 +217,8 @@ def _implied_points(figures: list[FigurePublic]) -> list[SeriesPoint]:
 
 def _with_computed_changes(points: list[SeriesPoint]) -> list[SeriesPoint]:
     """Points whose change is not cited get one computed from the previous point of the same
-    unit (ending before they start), when both points are cited and at the same precision."""
+    unit (ending before they start), when both points are cited, at the same precision and
+    over whole periods (a part of a year is not compared with a year)."""
     result: list[SeriesPoint] = []
     for point in points:
         previous = next(
@@ -201,6 +234,7 @@ def _with_computed_changes(points: list[SeriesPoint]) -> list[SeriesPoint]:
             and not point.derived
             and previous is not None
             and not previous.derived
+            and not (point.partial_period or previous.partial_period)
             and previous.period.precision == point.period.precision
             and previous.value.value != 0
         ):

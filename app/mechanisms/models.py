@@ -4,7 +4,7 @@ import datetime as dt
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import JSON, Column, Index, text
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -33,9 +33,7 @@ class MechanismStatus(StrEnum):
 class Mechanism(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=200)
     name: str
-    aliases: list[str] = SQLField(
-        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
-    )
+    aliases: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     acronym: str | None = None
     kind: str = SQLField(max_length=20, index=True)
     notes: str | None = None

@@ -1,7 +1,7 @@
 """Organizations: unions, forums, alliances and other groupings of countries."""
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import JSON, Column, text
+from sqlalchemy import JSON, Column
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -14,9 +14,7 @@ from app.values import Slug
 class Organization(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=200)
     name: str
-    aliases: list[str] = SQLField(
-        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
-    )
+    aliases: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     acronym: str | None = None
     kind: str = SQLField(max_length=32)
     wikidata: str | None = SQLField(default=None, max_length=20)

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import JSON, Column, text
+from sqlalchemy import JSON, Column
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -18,9 +18,7 @@ from app.values import CountryCode, PartialDate, Ref, Slug
 class Person(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=200)
     name: str = SQLField(index=True)
-    aliases: list[str] = SQLField(
-        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
-    )
+    aliases: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     country: str | None = SQLField(
         default=None, sa_column_args=references("country.code"), index=True
     )

@@ -1,7 +1,7 @@
 """Places where events happen."""
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import JSON, Column, text
+from sqlalchemy import JSON, Column
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -15,9 +15,7 @@ from app.values import CountryCode, Slug
 class Place(SQLModel, table=True):
     id: str = SQLField(primary_key=True, max_length=200)
     name: str
-    aliases: list[str] = SQLField(
-        default_factory=list, sa_column=Column(JSON, nullable=False, server_default=text("'[]'"))
-    )
+    aliases: list[str] = SQLField(default_factory=list, sa_column=Column(JSON, nullable=False))
     country: str = SQLField(sa_column_args=references("country.code"), index=True)
     kind: str = SQLField(max_length=32)
     lat: float | None = None

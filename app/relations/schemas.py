@@ -3,7 +3,7 @@
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.assessments.models import Stance
 from app.claims.schemas import DisputedFact
@@ -28,8 +28,6 @@ STATEMENTS = EVIDENCE
 
 class RelationsQuery(BaseModel):
     """What the dossier of a pair takes besides the pair."""
-
-    model_config = ConfigDict(extra="forbid")
 
     valid_at: PartialDate | None = Field(
         default=None,
@@ -159,7 +157,7 @@ class AssessmentEntry(BaseModel):
     id: str = Field(examples=["ru-fr-2019-08-19-talks-priority-to-dialogue"])
     period: PartialDate
     period_end: PartialDate | None
-    stance: Stance
+    stance: Stance | None = Field(description="Null: a judgement of something else.")
     holder: str = Field(examples=["author"])
     text: str
     citations: list[CitationPublic]
@@ -167,7 +165,8 @@ class AssessmentEntry(BaseModel):
 
 class AssessmentSummary(BaseModel):
     latest: AssessmentEntry | None = Field(
-        description="The assessment of the latest period (by its first day, then id)."
+        description="The assessment of the climate (with a stance) of the latest period (by "
+        "its first day, then id)."
     )
     history: list[AssessmentEntry] = Field(description="Every assessment, oldest period first.")
 

@@ -212,5 +212,6 @@ def assessments(connection: Connection, params: dict[str, Any]) -> AssessmentSum
         for row in rows
     ]
     # Ordered by (period start, id): the last is the latest, ties going to the greater id
-    # like every descending keyset.
-    return AssessmentSummary(latest=history[-1] if history else None, history=history)
+    # like every descending keyset; the latest is of the climate (it has a stance).
+    judged = [entry for entry in history if entry.stance is not None]
+    return AssessmentSummary(latest=judged[-1] if judged else None, history=history)

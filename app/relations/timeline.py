@@ -33,6 +33,7 @@ from sqlalchemy import (
 
 from app.claims.service import disputed_fields
 from app.facets import Facet, FacetCount
+from app.links import api_url
 from app.pagination import Keyset, Slice
 from app.people.models import Person
 from app.queries import iso_partial_date
@@ -220,7 +221,7 @@ def _branch(type_: TimelineType) -> tuple[Select[Any], list[ColumnElement[Any]]]
             span_last,
             assessment.c.period_text,
             false(),
-            assessment.c.stance + ": " + assessment.c.text,
+            func.coalesce(assessment.c.stance + ": ", "") + assessment.c.text,
         )
         .select_from(assessments)
         .join(assessment, assessment.c.id == assessment_id)
@@ -306,7 +307,7 @@ def _item(
         date_is_as_of=bool(row.date_is_as_of),
         sort_date=date.first,
         title=row.title,
-        url=ITEM_PATHS[type_] + row.resource_id,
+        url=api_url(ITEM_PATHS[type_] + row.resource_id),
         citations=citations.get(row.id, []),
         disputed=disputed.get((DISPUTE_KINDS[type_], row.resource_id), []),
     )

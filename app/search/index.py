@@ -8,7 +8,18 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, delete, func, insert, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    aggregate_order_by,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
 
 from app.events.models import Event
 from app.mechanisms.models import Mechanism
@@ -33,16 +44,22 @@ def _text(*parts: ColumnElement[Any]) -> ColumnElement[str]:
     return func.trim(joined)
 
 
-def _excerpts(subject: str, subject_id: ColumnElement[Any]) -> ColumnElement[Any]:
-    """The record's excerpts, in their order (both engines aggregate an ordered subquery's
-    rows in that order), so that the same citations make the same document."""
-    cited = (
-        select(citation.c.excerpt)
-        .where(citation.c.subject_type == subject, citation.c.subject_id == subject_id)
-        .order_by(citation.c.ordinal)
-        .subquery()
-    )
-    return select(func.aggregate_strings(cited.c.excerpt, " ")).scalar_subquery()
+def _joined(column: Any, where: Any, order: Any, outer: Any, dialect: str) -> Any:
+    """The strings of `column` in the rows `where` picks, space-separated, in the order of
+    `order` (so that the same rows make the same document). PostgreSQL is told the order;
+    SQLite's `group_concat` takes none before 3.44 and joins the rows of an ordered
+    subquery (correlated to the `outer` table) in their order."""
+    if dialect == "postgresql":
+        joined = aggregate_order_by(func.aggregate_strings(column, " "), order)
+        return select(joined).where(where).scalar_subquery()
+    rows = select(column.label("part")).where(where).order_by(order).correlate(outer).subquery()
+    return select(func.aggregate_strings(rows.c.part, " ")).scalar_subquery()
+
+
+def _excerpts(subject: str, outer: Any, dialect: str) -> ColumnElement[Any]:
+    """The record's excerpts, in their order."""
+    where = and_(citation.c.subject_type == subject, citation.c.subject_id == outer.c.id)
+    return _joined(citation.c.excerpt, where, citation.c.ordinal, outer, dialect)
 
 
 TABLES = {
@@ -59,26 +76,24 @@ def _table(kind: SearchType) -> Any:
     return TABLES[kind].__table__  # type: ignore[attr-defined]
 
 
-def _documents(kind: SearchType, ids: list[str] | None) -> Select[Any]:
+def _documents(kind: SearchType, ids: list[str] | None, dialect: str) -> Select[Any]:
     """`(type, id, title, body)` of the records of `kind` among `ids` (None: all of them)."""
     t = _table(kind)
     if kind is SearchType.EVENT:
-        title, body = t.c.title, _text(t.c.notes, t.c.format, _excerpts(kind, t.c.id))
+        title, body = t.c.title, _text(t.c.notes, t.c.format, _excerpts(kind, t, dialect))
     elif kind is SearchType.STATEMENT:
-        title, body = t.c.text, _text(_excerpts(kind, t.c.id))
+        title, body = t.c.text, _text(_excerpts(kind, t, dialect))
     elif kind is SearchType.SOURCE:
         title, body = t.c.title, _text(t.c.publisher, t.c.text)
     elif kind is SearchType.MECHANISM:
-        title, body = t.c.name, _text(t.c.acronym, t.c.notes, _excerpts(kind, t.c.id))
+        title, body = t.c.name, _text(t.c.acronym, t.c.notes, _excerpts(kind, t, dialect))
     elif kind is SearchType.TOPIC:
-        title, body = t.c.name, _text(t.c.description, _excerpts(kind, t.c.id))
+        title, body = t.c.name, _text(t.c.description, _excerpts(kind, t, dialect))
     else:
-        titles = (
-            select(func.aggregate_strings(position.c.title, " "))
-            .where(position.c.person_id == t.c.id)
-            .scalar_subquery()
+        titles = _joined(
+            position.c.title, position.c.person_id == t.c.id, position.c.ordinal, t, dialect
         )
-        title, body = t.c.name, _text(titles, _excerpts(kind, t.c.id))
+        title, body = t.c.name, _text(titles, _excerpts(kind, t, dialect))
     query = select(literal(kind.value), t.c.id, title, body)
     return query if ids is None else query.where(t.c.id.in_(ids))
 
@@ -95,7 +110,8 @@ def refresh(connection: Connection, records: Mapping[SearchType, Iterable[str]])
             )
             result = connection.execute(
                 insert(document).from_select(
-                    ["type", "id", "title", "body"], _documents(kind, chunk)
+                    ["type", "id", "title", "body"],
+                    _documents(kind, chunk, connection.dialect.name),
                 )
             )
             written += max(result.rowcount, 0)
@@ -118,7 +134,7 @@ def _build_kind(connection: Connection, kind: SearchType) -> int:
     key = _table(kind).c.id
     if connection.dialect.name == "postgresql":
         key = key.collate("C")  # the order of Python's `sorted`, whatever the locale
-    query = _documents(kind, None).order_by(key)
+    query = _documents(kind, None, connection.dialect.name).order_by(key)
     statement = insert(document).from_select(["type", "id", "title", "body"], query)
     return max(connection.execute(statement).rowcount, 0)
 

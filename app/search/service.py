@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app.facets import Facet, FacetCount
+from app.links import api_url
 from app.pagination import Slice, count_rows
 from app.search import postgres, sqlite
 from app.search.hits import PATHS, SORT, Row, decode_key, document, types_of
@@ -45,7 +46,7 @@ def _hit(row: Row) -> SearchHit:
         title=row.title,
         snippet=row.snippet,
         score=round(-row.key.rank, 6),
-        url=f"/api/v1/{PATHS[SearchType(row.type)]}/{row.id}",
+        url=api_url(f"/api/v1/{PATHS[SearchType(row.type)]}/{row.id}"),
     )
 
 

@@ -18,6 +18,7 @@ from app.countries.models import CountryCreate
 from app.seeding.bundle import SECTION_KINDS
 from app.seeding.errors import SeedError
 from app.seeding.parse import RawRecord
+from app.seeding.semantics import Semantics, near_miss
 from app.seeding.yaml_lines import Loc
 from app.sources.models import CitationCreate, SourceCreate
 from app.values import Ref
@@ -101,6 +102,10 @@ class Checker:
     _texts: dict[str, str | None] = field(default_factory=dict)  # source id -> folded text
     # (source id, excerpt) -> whether it occurs: a large load cites the same sentences often.
     _found: dict[tuple[str, str], bool] = field(default_factory=dict)
+    semantics: Semantics = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.semantics = Semantics(self.connection)
 
     def add_source(self, source_id: str, source_text: str) -> None:
         self._texts[source_id] = fold_whitespace(source_text)
@@ -115,12 +120,13 @@ class Checker:
         return self._texts.get(source_id)
 
     def check(
-        self, raw: RawRecord, model: BaseModel, claimant: str | None = None
+        self, raw: RawRecord, model: BaseModel, claimant: str | None = None, valid: bool = True
     ) -> list[SeedError]:
         """The errors of one record that can be told now (the rest: `finish`). The record
         may be invalid: then `model` holds what did validate, a field that did not is None
-        (`app.seeding.partial`). Several sources (`claimant`) may each claim a record of the
-        same id; one may not claim it twice."""
+        (`app.seeding.partial`) and `valid` is False: what reads the record's meaning (the
+        semantic checks) waits for a valid record. Several sources (`claimant`) may each
+        claim a record of the same id; one may not claim it twice."""
         if isinstance(model, CountryCreate):
             return self._country(raw, model)
         errors: list[SeedError] = []
@@ -134,6 +140,8 @@ class Checker:
                 message = f"duplicate {key[0]} id '{key[1]}'{by} (first defined at {where})"
                 errors.append(raw.error((*raw.loc, "id"), message))
         self._visit(raw, raw.loc, model, errors)
+        if valid:
+            errors += self.semantics.check(raw, model, self._text)
         return errors
 
     def _visit(self, raw: RawRecord, loc: Loc, model: BaseModel, errors: list[SeedError]) -> None:
@@ -186,6 +194,8 @@ class Checker:
             return []
         shown = excerpt if len(excerpt) <= 90 else excerpt[:87] + "..."
         message = f"excerpt not found in source '{source_id}': \"{shown}\""
+        hint = near_miss(excerpt, self._text(source_id) or "")
+        message += f"; {hint}" if hint else ""
         return [raw.error((*loc, "excerpt"), message)]
 
     def _country(self, raw: RawRecord, model: CountryCreate) -> list[SeedError]:
@@ -214,7 +224,7 @@ class Checker:
                 waiting.id,
             ) not in stored:
                 errors.append(raw.error(loc, unknown(waiting.kind, waiting.id)))
-        return errors
+        return errors + self.semantics.finish(self._text)
 
     def _stored(self, wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which of `wanted` (kind, id) the database holds."""

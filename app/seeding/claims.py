@@ -8,6 +8,7 @@ claims the same entity. Loading a bundle again withdraws the claims it no longer
 `unload` withdraws every claim of a source. An entity no claim supports any more is removed.
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,24 +22,13 @@ from app.countries.models import CountryCreate
 from app.events.models import EventDocument
 from app.seeding.bundle import SECTION_KINDS
 from app.seeding.parse import RawRecord, item_model
-from app.seeding.rows import Row, Rows, build_rows, removal_rows
+from app.seeding.rows import ENTITIES, Row, Rows, build_rows, removal_rows
 from app.seeding.write import KEYS_A_QUERY, Writer
 
 claim = Claim.__table__  # type: ignore[attr-defined]
 dispute = ClaimDispute.__table__  # type: ignore[attr-defined]
 document = EventDocument.__table__  # type: ignore[attr-defined]
 SECTIONS = {kind: section for section, kind in SECTION_KINDS.items()}
-ENTITY_TABLES = {
-    "organization": "organization",
-    "person": "person",
-    "place": "place",
-    "topic": "topic",
-    "event": "event",
-    "mechanism": "mechanism",
-    "figure": "figure",
-    "statement": "statement",
-    "assessment": "assessment",
-}
 Key = tuple[str, str]  # (kind, entity id)
 
 
@@ -108,11 +98,12 @@ class ClaimPass:
     def flush(self, rows: Rows) -> Rows:
         """The batch's claims, and the rows of the entities only one source claims, added
         to `rows`; an entity claimed by several waits for `finish`."""
-        keys = {(row["kind"], row["entity_id"]) for row in self._claims}
-        claimed_elsewhere = self._claimed_by_others(keys)
+        claimants = Counter((row["kind"], row["entity_id"]) for row in self._claims)
+        merged = self._claimed_by_others(set(claimants))
+        merged |= {key for key, count in claimants.items() if count > 1}
         for section, model, source_id in self._models:
             key = (SECTION_KINDS[section], model.id)  # type: ignore[attr-defined]
-            if key in self.written or key in claimed_elsewhere:
+            if key in self.written or key in merged:
                 self.to_merge.add(key)
             else:
                 build_rows(section, model, rows, source_id)
@@ -165,6 +156,7 @@ class ClaimPass:
             ),
             keys,
         )
+        self.writer.changes.of("claim").deleted += len(keys)
         self.to_merge |= {(key["k"], key["e"]) for key in keys}
 
     def merge(self, keys: set[Key]) -> None:
@@ -193,7 +185,7 @@ class ClaimPass:
                     self.connection.execute(
                         delete(document).where(document.c.event_id == entity_id)
                     )
-                self.writer.remove(ENTITY_TABLES[kind], [entity_id])
+                self.writer.remove(ENTITIES[SECTIONS[kind]][0], [entity_id])
 
 
 def claims_of(connection: Connection, source_id: str) -> list[Any]:

@@ -100,7 +100,7 @@ class _Load:
         claimant = None
         if model is not None:
             claimant = None if source_text is not None else claiming_source(raw, model)
-            errors += self.checker.check(raw, model, claimant)
+            errors += self.checker.check(raw, model, claimant, valid=not errors)
             if claimant is None and source_text is None and not errors:
                 message = "no source claims this record: set the bundle's `default_source`"
                 errors.append(raw.error(raw.loc, message))

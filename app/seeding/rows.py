@@ -3,14 +3,17 @@
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
 
 from app.assessments.models import AssessmentCreate
 from app.events.models import EventCreate
+from app.figures.amounts import written_precision
 from app.figures.models import FigureCreate
 from app.mechanisms.models import MechanismCreate
+from app.models import metadata
 from app.organizations.models import OrganizationCreate
 from app.people.models import PersonCreate
 from app.places.models import PlaceCreate
@@ -32,26 +35,40 @@ OWNER_COLUMNS: dict[str, tuple[str, ...]] = {
     "mechanism_status": ("mechanism_id",),
     "figure_derivation": ("figure_id",),
     "statement_topic": ("statement_id",),
+    "topic_country": ("topic_id",),
     "assessment_country": ("assessment_id",),
+    "assessment_topic": ("assessment_id",),
     "assessment_organization": ("assessment_id",),
     "citation": ("subject_type", "subject_id"),
     "claim_dispute": ("kind", "entity_id"),
 }
-# Each section's child tables (their rows go with the record), and its citations' subject.
-CHILDREN: dict[str, tuple[tuple[str, ...], SubjectType]] = {
-    "organizations": ((), SubjectType.ORGANIZATION),
-    "people": (("position",), SubjectType.PERSON),
-    "places": ((), SubjectType.PLACE),
-    "topics": ((), SubjectType.TOPIC),
-    "events": (
-        ("event_country", "event_participant", "event_topic", "event_organization"),
-        SubjectType.EVENT,
-    ),
-    "mechanisms": (("mechanism_country", "mechanism_status"), SubjectType.MECHANISM),
-    "figures": (("figure_derivation",), SubjectType.FIGURE),
-    "statements": (("statement_topic",), SubjectType.STATEMENT),
-    "assessments": (("assessment_country", "assessment_organization"), SubjectType.ASSESSMENT),
+# Each section's table, and its citations' subject.
+ENTITIES: dict[str, tuple[str, SubjectType]] = {
+    "organizations": ("organization", SubjectType.ORGANIZATION),
+    "people": ("person", SubjectType.PERSON),
+    "places": ("place", SubjectType.PLACE),
+    "topics": ("topic", SubjectType.TOPIC),
+    "events": ("event", SubjectType.EVENT),
+    "mechanisms": ("mechanism", SubjectType.MECHANISM),
+    "figures": ("figure", SubjectType.FIGURE),
+    "statements": ("statement", SubjectType.STATEMENT),
+    "assessments": ("assessment", SubjectType.ASSESSMENT),
 }
+
+
+@cache
+def child_tables(table: str) -> tuple[str, ...]:
+    """The child tables whose rows belong to a record of `table` (their owner column refers
+    to it)."""
+    return tuple(
+        child
+        for child, columns in OWNER_COLUMNS.items()
+        if len(columns) == 1
+        and any(
+            key.column.table.name == table
+            for key in metadata.tables[child].c[columns[0]].foreign_keys
+        )
+    )
 
 
 @dataclass
@@ -78,9 +95,9 @@ class Rows:
 def removal_rows(section: str, record_id: str, rows: Rows) -> None:
     """Marks every child row and citation of a record to be deleted (the record's own row:
     `Writer.remove`)."""
-    tables, subject = CHILDREN[section]
-    for table in tables:
-        rows.own(table, record_id)
+    table, subject = ENTITIES[section]
+    for child in child_tables(table):
+        rows.own(child, record_id)
     rows.own("citation", subject.value, record_id)
 
 
@@ -179,8 +196,10 @@ def _place(record: PlaceCreate, rows: Rows, default: str | None) -> None:
 
 def _topic(record: TopicCreate, rows: Rows, default: str | None) -> None:
     rows["topic"].append(
-        {**record.model_dump(exclude={"citations"}), "category": record.category.value}
+        {**record.model_dump(exclude={"citations", "countries"}), "category": record.category.value}
     )
+    rows.own("topic_country", record.id)
+    rows["topic_country"] += [{"topic_id": record.id, "country": c} for c in record.countries]
     _citations(rows, SubjectType.TOPIC, record.id, record.citations, default)
 
 
@@ -246,6 +265,9 @@ def _mechanism(record: MechanismCreate, rows: Rows, default: str | None) -> None
 
 
 def _figure(record: FigureCreate, rows: Rows, default: str | None) -> None:
+    significant, low, high = written_precision(
+        record.value, [citation.excerpt for citation in record.citations]
+    )
     rows["figure"].append(
         {
             "id": record.id,
@@ -253,10 +275,14 @@ def _figure(record: FigureCreate, rows: Rows, default: str | None) -> None:
             "country": record.country,
             "partner": record.partner,
             **_dated("period", record.period, record.period_text),
+            **partial_date_columns("period_end", record.period_end),
             "value": record.value.value,
             "unit": record.value.unit,
             "qualifier": record.value.qualifier.value,
             "value_text": record.value.text,
+            "significant_figures": significant,
+            "value_low": low,
+            "value_high": high,
             "change_percent": record.change.percent if record.change else None,
             **partial_date_columns(
                 "change_relative_to", record.change.relative_to if record.change else None
@@ -283,6 +309,7 @@ def _statement(record: StatementCreate, rows: Rows, default: str | None) -> None
             **_dated("date", record.date, record.date_text),
             "text": record.text,
             "mode": record.mode.value,
+            "quoted_phrases": list(record.quoted_phrases),
         }
     )
     rows.own("statement_topic", record.id)
@@ -296,7 +323,7 @@ def _assessment(record: AssessmentCreate, rows: Rows, default: str | None) -> No
             "id": record.id,
             **_dated("period", record.period, record.period_text),
             **partial_date_columns("period_end", record.period_end),
-            "stance": record.stance.value,
+            "stance": record.stance.value if record.stance else None,
             "holder": record.holder,
             "counterpart": record.counterpart,
             "text": record.text,
@@ -304,6 +331,8 @@ def _assessment(record: AssessmentCreate, rows: Rows, default: str | None) -> No
     )
     rows.own("assessment_country", record.id)
     rows.own("assessment_organization", record.id)
+    rows.own("assessment_topic", record.id)
+    rows["assessment_topic"] += [{"assessment_id": record.id, "topic_id": t} for t in record.topics]
     rows["assessment_country"] += [
         {"assessment_id": record.id, "country": c} for c in record.countries
     ]

@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field as SQLField
 from sqlmodel import SQLModel
 
@@ -16,7 +16,9 @@ from app.values import PartialDate, Ref, Slug
 
 
 class StatementMode(StrEnum):
-    DIRECT_QUOTE = "direct_quote"  # the source gives (some of) the words in quotation marks
+    # The text is only words the source gives in quotation marks.
+    DIRECT_QUOTE = "direct_quote"
+    # The source's report in other words; any words it quotes are in `quoted_phrases`.
     PARAPHRASE = "paraphrase"
 
 
@@ -30,6 +32,9 @@ class Statement(SQLModel, table=True):
     date_text: str | None = None
     text: str = SQLField(sa_column=Column(Text, nullable=False))
     mode: str = SQLField(max_length=16)
+    quoted_phrases: list[str] = SQLField(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
 
     __table_args__ = (
         Index("ix_statement_speaker_id_date_first", "speaker_id", "date_first"),
@@ -56,8 +61,15 @@ class StatementCreate(BaseModel):
     event: Annotated[Slug | None, Ref("event")] = None
     date: PartialDate
     date_text: str | None = None
-    text: str = Field(min_length=1, description="The words, with the source's quotation marks.")
+    text: str = Field(
+        min_length=1,
+        description="A `direct_quote`: only the quoted words; a `paraphrase`: what was said.",
+    )
     mode: StatementMode
+    quoted_phrases: list[Annotated[str, Field(min_length=1)]] = Field(
+        default=[],
+        description="Words of a paraphrase that the source quotes (in quotation marks).",
+    )
     topics: Annotated[list[Slug], Ref("topic")] = []
     rank: Rank = RANK
     citations: Citations

@@ -20,7 +20,7 @@ StatementId = Annotated[
     Path(
         max_length=200,
         description="Statement id (a slug).",
-        examples=["macron-2019-08-19-security-structure-russia-europe"],
+        examples=["macron-2019-08-security-structure-russia-europe"],
     ),
 ]
 

@@ -32,7 +32,7 @@ class StatementQuery(ListQuery, DateRange):
     )
     mode: StatementMode | None = Field(
         default=None,
-        description="`direct_quote` (words in quotation marks) or `paraphrase`.",
+        description="`direct_quote` (only words the source quotes) or `paraphrase`.",
     )
     q: str | None = Field(
         default=None,
@@ -51,7 +51,7 @@ class StatementQuery(ListQuery, DateRange):
 class StatementPublic(BaseModel):
     """What a person said, where and when, quoted or paraphrased, and the words that attest it."""
 
-    id: str = Field(examples=["macron-2019-08-19-security-structure-russia-europe"])
+    id: str = Field(examples=["macron-2019-08-security-structure-russia-europe"])
     speaker: Named
     event: EventRef | None = Field(description="The event at which it was said.")
     date: PartialDate
@@ -61,9 +61,19 @@ class StatementPublic(BaseModel):
             "France is willing to “join Russia in researching and shaping a security "
             "structure between Russia and Europe”."
         ],
-        description="The words, with the source's quotation marks around quoted ones.",
+        description="A `direct_quote`: only the words the source quotes; a `paraphrase`: "
+        "what was said, with the source's quotation marks around any words it quotes.",
     )
     mode: StatementMode
+    quoted_phrases: list[str] = Field(
+        examples=[
+            [
+                "join Russia in researching and shaping a security structure between "
+                "Russia and Europe"
+            ]
+        ],
+        description="The words of a paraphrase that the source gives in quotation marks.",
+    )
     topics: list[Named]
     citations: list[CitationPublic]
 

@@ -98,6 +98,7 @@ def build_statements(connection: Connection, rows: list[Row[Any]]) -> list[State
             date_text=row.date_text,
             text=row.text,
             mode=row.mode,
+            quoted_phrases=row.quoted_phrases,
             topics=[Named(id=r.id, name=r.name) for r in topics.get(row.id, [])],
             citations=citations.get(row.id, []),
         )

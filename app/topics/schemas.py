@@ -8,6 +8,7 @@ from app.claims.schemas import WithClaims
 from app.pagination import ListQuery
 from app.schemas import CitationPublic, EventRef, StatementRef
 from app.topics.models import TopicCategory
+from app.values import CountryCode
 
 
 class TopicSort(StrEnum):
@@ -22,6 +23,9 @@ class TopicQuery(ListQuery):
         min_length=1,
         max_length=200,
         description="Words to look for in the name and description (case-insensitive).",
+    )
+    country: CountryCode | None = Field(
+        default=None, description="Only topics that concern this country."
     )
     sort: TopicSort = Field(default=TopicSort.NAME, description="By name.")
 
@@ -38,6 +42,9 @@ class TopicPublic(BaseModel):
     category: TopicCategory
     description: str | None = Field(examples=["The crisis in Libya."])
     wikidata: str | None = Field(examples=["Q7942"])
+    countries: list[str] = Field(
+        examples=[["LY"]], description="The countries it concerns (ISO 3166-1 alpha-2)."
+    )
     citations: list[CitationPublic]
 
 

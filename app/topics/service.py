@@ -8,14 +8,15 @@ from app import refs
 from app.events.models import Event, EventTopic
 from app.pagination import Keyset, RowListing
 from app.people.models import Person
-from app.queries import contains_words, one_or_not_found
+from app.queries import contains_words, grouped, one_or_not_found
 from app.sources.models import SubjectType
 from app.sources.service import citations_of
 from app.statements.models import Statement, StatementTopic
-from app.topics.models import Topic
+from app.topics.models import Topic, TopicCountry
 from app.topics.schemas import TopicDetail, TopicPublic, TopicQuery, TopicSort
 
 topic = Topic.__table__  # type: ignore[attr-defined]
+topic_country = TopicCountry.__table__  # type: ignore[attr-defined]
 event = Event.__table__  # type: ignore[attr-defined]
 event_topic = EventTopic.__table__  # type: ignore[attr-defined]
 statement = Statement.__table__  # type: ignore[attr-defined]
@@ -35,12 +36,25 @@ def filtered(query: TopicQuery) -> Select[Any]:
         statement_ = statement_.where(topic.c.category == query.category.value)
     if query.q:
         statement_ = statement_.where(contains_words(query.q, topic.c.name, topic.c.description))
+    if query.country:
+        statement_ = statement_.where(
+            topic.c.id.in_(
+                select(topic_country.c.topic_id).where(topic_country.c.country == query.country)
+            )
+        )
     return statement_
 
 
 def build_topics(connection: Connection, rows: list[Row[Any]]) -> list[TopicPublic]:
     """Public topics for `rows` of the topic table, with their citations."""
-    citations = citations_of(connection, SubjectType.TOPIC, [row.id for row in rows])
+    ids = [row.id for row in rows]
+    citations = citations_of(connection, SubjectType.TOPIC, ids)
+    countries = grouped(
+        connection,
+        select(topic_country.c.topic_id, topic_country.c.country)
+        .where(topic_country.c.topic_id.in_(ids))
+        .order_by(topic_country.c.topic_id, topic_country.c.country),
+    )
     return [
         TopicPublic(
             id=row.id,
@@ -49,6 +63,7 @@ def build_topics(connection: Connection, rows: list[Row[Any]]) -> list[TopicPubl
             category=row.category,
             description=row.description,
             wikidata=row.wikidata,
+            countries=[r.country for r in countries.get(row.id, [])],
             citations=citations.get(row.id, []),
         )
         for row in rows

@@ -1,7 +1,7 @@
 """claims: every source's record of an entity kept beside the others'; aliases
 
 Revision ID: a1c7d9e3f007
-Revises: e9a5b7c1d005
+Revises: f0b6c8d2e006
 Create Date: 2026-12-05 14:00:00.000000
 
 `claim` holds each source's record of each entity, `claim_dispute` the facts on which they
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a1c7d9e3f007"
-down_revision: str | None = "e9a5b7c1d005"
+down_revision: str | None = "f0b6c8d2e006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -50,10 +50,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("kind", "entity_id", "field", name="pk_claim_dispute"),
     )
     for table in WITH_ALIASES:
+        # Rows already there get no alias; the code writes the column of every new row.
         with op.batch_alter_table(table) as batch:
             batch.add_column(
                 sa.Column("aliases", sa.JSON(), nullable=False, server_default=sa.text("'[]'"))
             )
+        with op.batch_alter_table(table) as batch:
+            batch.alter_column("aliases", server_default=None)
 
 
 def downgrade() -> None:

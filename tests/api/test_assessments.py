@@ -15,13 +15,21 @@ def test_russia_france_relations_are_judged_warming_latest_in_august_2019(api: T
         "/api/v1/assessments", params={"country": ["rus", "fra"], "sort": "-period"}
     ).json()["items"]
     assert len(items) >= 2
-    assert {a["stance"] for a in items} == {"warming"}
+    # Judgements of something else than the climate (Macron's prestige, economic progress,
+    # the frequent 2018 calls) have no stance.
+    assert {a["stance"] for a in items} == {"warming", None}
+    unjudged = {a["id"] for a in items if a["stance"] is None}
+    assert unjudged == {
+        "ru-fr-2019-08-observers-macron-prestige",
+        "ru-fr-2019-08-economic-trade-progress",
+        "ru-fr-2018-frequent-phone-exchanges",
+    }
     assert all(a["countries"] == ["FR", "RU"] for a in items)
     assert all(a["citations"] for a in items)
     latest = items[0]
     assert latest["period"].startswith("2019-08")
     assert latest["period"] == max(a["period"] for a in items)
-    assert items[-1]["period"] == "2019"
+    assert items[-1]["period"] == "2018"
 
 
 def test_ties_with_the_west_have_been_cold_since_2014(api: TestClient):
@@ -111,3 +119,12 @@ def test_an_unknown_stance_is_refused(api: TestClient):
     response = api.get("/api/v1/assessments", params={"stance": "lukewarm"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["location"][:2] == ["query", "stance"]
+
+
+def test_economic_progress_is_judged_on_its_topic_without_a_stance(api: TestClient):
+    progress = api.get("/api/v1/assessments/ru-fr-2019-08-economic-trade-progress").json()
+    assert progress["topics"] == [
+        {"id": "economic-and-trade-cooperation", "name": "Economic and trade cooperation"}
+    ]
+    assert (progress["stance"], progress["holder"]) == (None, "author")
+    assert progress["citations"][0]["excerpt"].startswith("Positive progress has been made")

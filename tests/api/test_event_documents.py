@@ -13,7 +13,7 @@ from app.events.schemas import EventQuery
 from app.events.service import EVENTS, event
 from app.seeding.loader import seed
 from app.values import PartialDate
-from tests.conftest import SEED_BUNDLES, copy_seed
+from tests.conftest import FIRST_BUNDLE, copy_seed
 
 
 def documents(engine: Engine) -> dict[str, dict]:
@@ -100,7 +100,7 @@ def test_missing_documents_are_written_by_the_next_seed(seeded_engine: Engine):
     with seeded_engine.begin() as connection:
         connection.exec_driver_sql("DELETE FROM event_document")
 
-    seed(seeded_engine, [SEED_BUNDLES])
+    seed(seeded_engine, [FIRST_BUNDLE])
 
     assert documents(seeded_engine) == expected
 

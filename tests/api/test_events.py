@@ -74,9 +74,8 @@ def test_filters_combine(api: TestClient):
     assert ids(api.get("/api/v1/events", params={"host": "fr", "place": "biarritz"})) == [
         "2019-08-24-g7-summit-biarritz"
     ]
-    assert ids(api.get("/api/v1/events", params={"q": "PHONE"})) == [
-        "2018-putin-macron-phone-calls"
-    ]
+    # The frequent 2018 phone exchanges are a claim about many calls, not an event.
+    assert ids(api.get("/api/v1/events", params={"q": "PHONE"})) == []
     assert ids(api.get("/api/v1/events", params={"country": "UA"})) == []
 
 
@@ -95,7 +94,8 @@ def test_sorted_newest_first_by_default_and_oldest_first_on_request(api: TestCli
     newest = ids(api.get("/api/v1/events"))
     oldest = ids(api.get("/api/v1/events", params={"sort": "start"}))
     assert newest[0] == "2019-08-24-g7-summit-biarritz"
-    assert newest[-1] == "2018-putin-macron-phone-calls"
+    # The June visit and its talks share a month; the id breaks the tie, descending.
+    assert newest[-2:] == ["2019-06-medvedev-visit-france", "2019-06-medvedev-philippe-talks"]
     assert oldest == list(reversed(newest))
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, update
 
 from app.figures import service
 from app.figures.schemas import SeriesQuery
@@ -12,7 +12,7 @@ from app.figures.schemas import SeriesQuery
 TRADE = "ru-fr-bilateral-trade-2018"
 FDI = "fr-ru-fdi-stock-2019-08"
 COMPANIES = "fr-ru-companies-operating-2019-08"
-CULTURAL = "fr-ru-planned-cultural-events-2020"
+CULTURAL = "fr-ru-planned-cultural-activities-2020"
 MEETINGS = "ru-fr-leader-meetings-2018"
 SOURCE = "improving-russia-france-relations"
 
@@ -80,13 +80,13 @@ def test_french_investment_in_russia_is_directed(api: TestClient):
     assert ids(api.get("/api/v1/figures", params={"metric": "fdi_stock", "partner": "RU"})) == [FDI]
 
 
-def test_companies_cultural_events_and_meetings(api: TestClient):
+def test_companies_cultural_activities_and_meetings(api: TestClient):
     figures = {
         f["id"]: f
         for f in api.get(
             "/api/v1/figures",
             params={
-                "metric": ["companies_operating", "planned_cultural_events", "leader_meetings"]
+                "metric": ["companies_operating", "planned_cultural_activities", "leader_meetings"]
             },
         ).json()["items"]
     }
@@ -96,7 +96,10 @@ def test_companies_cultural_events_and_meetings(api: TestClient):
         "more_than",
     )
     cultural = figures[CULTURAL]
-    assert (cultural["period"], cultural["label"]) == ("2020", "Russian Seasons")
+    assert (cultural["period"], cultural["label"]) == (
+        "2020",
+        "activities as part of “Russian Seasons”",
+    )
     assert (cultural["value"]["value"], cultural["value"]["qualifier"]) == (270, "approximately")
     meetings = figures[MEETINGS]
     assert (meetings["period"], meetings["value"]["value"], meetings["value"]["qualifier"]) == (
@@ -157,8 +160,16 @@ def test_trade_series_shows_the_2017_value_the_11_percent_implies(api: TestClien
     assert implied["id"] == f"{TRADE}--implied-2017"
     assert implied["derived"] is True
     assert implied["derived_from"] == [TRADE]
-    assert implied["value"]["value"] == pytest.approx(15_495_000_000, rel=1e-3)
+    # 17.2e9 / 1.11 = 15,495,495,495.5, but "US$17.2 billion" (17.15 to 17.25) and "11%"
+    # (10.5 to 11.5) allow only three figures: 15.5 billion, between 15.38 and 15.62.
+    assert implied["value"]["value"] == 15_500_000_000
+    assert implied["significant_figures"] == 3
+    assert implied["bounds"] == {"low": 15_380_000_000, "high": 15_620_000_000}
     assert (implied["value"]["unit"], implied["value"]["qualifier"]) == ("USD", "approximately")
+    assert "3 significant figures" in implied["derivation"]
+    assert cited["significant_figures"] == 3
+    assert cited["bounds"] == {"low": 17_150_000_000, "high": 17_250_000_000}
+    assert (implied["partial_period"], cited["partial_period"]) == (False, False)
     assert "+11%" in implied["derivation"]
     assert TRADE in implied["derivation"]
     assert implied["citations"] == cited["citations"] != []
@@ -252,6 +263,36 @@ def test_changes_not_cited_are_computed_between_cited_points(seeded_engine: Engi
     assert latest.change.basis == "computed"
     assert str(latest.change.relative_to) == "2018"
     assert latest.change.percent == pytest.approx(10.0)
+
+
+def test_a_part_of_a_year_is_flagged_and_not_compared_with_full_years(seeded_engine: Engine):
+    # A hypothetical figure for the first nine months of 2019, beside the seed's 2018 year.
+    query = SeriesQuery(metric="bilateral_trade", country="RU", partner="FR")
+    with seeded_engine.connect() as connection:
+        _add_trade(connection, "test-trade-2019-nine-months", 2019, 12_400_000_000)
+        connection.execute(
+            update(service.figure)
+            .where(service.figure.c.id == "test-trade-2019-nine-months")
+            .values(
+                period_first=dt.date(2019, 1, 1),
+                period_last=dt.date(2019, 1, 31),
+                period_precision="month",
+                period_end_first=dt.date(2019, 9, 1),
+                period_end_last=dt.date(2019, 9, 30),
+                period_end_precision="month",
+            )
+        )
+        points = service.get_series(connection, query=query).points
+        connection.rollback()
+    part = points[-1]
+    assert (part.id, str(part.period), str(part.period_end)) == (
+        "test-trade-2019-nine-months",
+        "2019-01",
+        "2019-09",
+    )
+    assert part.partial_period is True
+    assert [p.partial_period for p in points[:-1]] == [False, False]
+    assert part.change is None  # nine months are not compared with the year 2018
 
 
 def test_an_unknown_figure_is_a_404_problem(api: TestClient):

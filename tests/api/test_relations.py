@@ -20,7 +20,6 @@ DOSSIER = "/api/v1/relations/RU/FR"
 TIMELINE = "/api/v1/relations/RU/FR/timeline"
 AUGUST_VISIT = "2019-08-19-putin-official-visit-france"
 JUNE_VISIT = "2019-06-medvedev-visit-france"
-PHONE_CALLS = "2018-putin-macron-phone-calls"
 ECONOMIC = "economic-financial-industrial-commercial-cooperation-committee"
 
 
@@ -48,17 +47,18 @@ def test_the_last_engagement_is_putins_august_2019_visit(api: TestClient):
         "official_visit",
         "2019-08-19",
     )
-    # "In 2018 ... frequently exchanged opinions on the phone" is the earliest engagement.
-    assert relations["first_engagement"]["id"] == PHONE_CALLS
+    # "In 2018 ... frequently exchanged opinions on the phone" is no event: the June visit
+    # is the earliest engagement.
+    assert relations["first_engagement"]["id"] == JUNE_VISIT
     # Engagements are whole visits: the talks and the press conference are parts of one.
-    assert [e["id"] for e in relations["recent_events"]] == [AUGUST_VISIT, JUNE_VISIT, PHONE_CALLS]
+    assert [e["id"] for e in relations["recent_events"]] == [AUGUST_VISIT, JUNE_VISIT]
 
 
 def test_engagements_are_counted_by_year_and_kind_with_their_evidence(api: TestClient):
     relations = dossier(api)
     by_year = {bucket["year"]: bucket for bucket in relations["events_by_year"]}
     assert by_year[2019]["events"] == [JUNE_VISIT, AUGUST_VISIT]
-    assert by_year[2018]["events"] == [PHONE_CALLS]
+    assert 2018 not in by_year  # the frequent 2018 calls are a claim, not events
     # The G7 summit in Biarritz is not an engagement of the pair (France only, scheduled).
     for bucket in relations["events_by_year"] + relations["events_by_kind"]:
         assert bucket["count"] == len(bucket["events"])
@@ -67,7 +67,6 @@ def test_engagements_are_counted_by_year_and_kind_with_their_evidence(api: TestC
     assert by_kind == {
         "official_visit": [AUGUST_VISIT],
         "visit": [JUNE_VISIT],
-        "phone_call": [PHONE_CALLS],
     }
 
 
@@ -155,8 +154,11 @@ def test_statements_and_assessments_of_the_pair(api: TestClient):
     relations = dossier(api)
     speakers = {s["speaker"]["id"] for s in relations["statements"]}
     assert speakers == {"emmanuel-macron", "vladimir-putin"}
-    assert "macron-2019-08-19-two-great-powers-in-europe" in {
-        s["id"] for s in relations["statements"]
+    # Statements made at the pair's events; those the article does not tie to one are not.
+    assert {s["id"] for s in relations["statements"]} == {
+        "macron-2019-08-19-all-current-crises-discussed",
+        "macron-2019-08-19-accelerate-bilateral-cooperation",
+        "putin-2019-08-19-accelerate-bilateral-cooperation",
     }
     assessments = relations["assessments"]
     latest = assessments["latest"]
@@ -169,8 +171,10 @@ def test_statements_and_assessments_of_the_pair(api: TestClient):
     history = assessments["history"]
     periods = [a["period"] for a in history]
     assert periods == sorted(periods)  # ISO prefixes: "2019" < "2019-08" < "2019-08-19"
-    assert history[0]["id"] == "ru-fr-2019-gradually-warming"
-    assert history[-1] == latest
+    # The 2018 phone exchanges come first, without a stance: a claim, not a judgement of
+    # the climate, so never the latest.
+    assert (history[0]["id"], history[0]["stance"]) == ("ru-fr-2018-frequent-phone-exchanges", None)
+    assert [a for a in history if a["stance"]][-1] == latest
     # Russia's ties with the West or the EU are other relations.
     assert not [a for a in history if a["id"].startswith(("ru-west", "ru-eu"))]
 
@@ -311,14 +315,25 @@ def test_a_second_load_that_changes_records_changes_the_dossier_and_timeline(
     original = (SEED_BUNDLES / f"{SOURCE_ID}.yaml").read_text(encoding="utf-8")
     bundle = _bundle(tmp_path, original)
     seed(empty_engine, [bundle])
-    # The June visit moved to June 2018; its talks also involving Germany; a statement
-    # about Libya rather than the world's crises.
+    # The June visit moved to June 2018 (cited without "Last June", which would date it
+    # 2019); its talks also involving Germany; a statement about Libya rather than the
+    # world's crises.
     edited = _edit(
         original,
         '''    title: "Dmitry Medvedev's visit to France"
-    start: "2019-06"''',
+    start: "2019-06"
+    start_text: "Last June"''',
         '''    title: "Dmitry Medvedev's visit to France"
     start: "2018-06"''',
+    )
+    edited = _edit(
+        edited,
+        '''nor who received him.
+    citations:
+      - "Last June, Russian Prime Minister Dmitry Medvedev visited France"''',
+        '''nor who received him.
+    citations:
+      - "Russian Prime Minister Dmitry Medvedev visited France"''',
     )
     edited = _edit(
         edited,
@@ -346,12 +361,14 @@ def test_a_second_load_that_changes_records_changes_the_dossier_and_timeline(
     )
     bundle.write_text(edited, encoding="utf-8")
     report = seed(empty_engine, [bundle])
-    assert 0 < report.total < 10  # a refresh of what changed, not a first load
+    # A refresh of what changed (rows, and the claims of the three records), not a first load.
+    assert 0 < report.total < 20
+    assert report.tables["claim"].updated == 3
 
     with empty_engine.connect() as connection:
         relations = service.get_relations(connection, a="RU", b="FR")
         by_year = {bucket.year: bucket for bucket in relations.events_by_year}
-        assert by_year[2018].events == [PHONE_CALLS, JUNE_VISIT]
+        assert by_year[2018].events == [JUNE_VISIT]
         assert by_year[2019].events == [AUGUST_VISIT]
         # A visit is a meeting: 2018 now has one recorded beside the five claimed.
         (claim,) = relations.claimed_vs_recorded
@@ -392,7 +409,7 @@ def test_a_count_lists_its_latest_events_only(seeded_engine: Engine, tmp_path: P
     # The twelve are counted; the latest EVIDENCE of them are listed, oldest first.
     assert (by_year[2020].count, by_year[2020].events) == (12, calls[-EVIDENCE:])
     by_kind = {bucket.kind: bucket for bucket in relations.events_by_kind}
-    assert by_kind["phone_call"].count == 13
+    assert by_kind["phone_call"].count == 12
     assert by_kind["phone_call"].events == calls[-EVIDENCE:]
     assert relations.last_engagement is not None
     assert relations.last_engagement.id == calls[-1]

@@ -34,7 +34,7 @@ def test_libya_finds_the_talks_at_bregancon(api: TestClient):
 
 def test_a_quoted_phrase_finds_the_presidents_statement(api: TestClient):
     found = hits(api, q='"security structure"')
-    assert found[0]["id"] == "macron-2019-08-19-security-structure-russia-europe"
+    assert found[0]["id"] == "macron-2019-08-security-structure-russia-europe"
     assert found[0]["type"] == "statement"
     # SQLite marks the phrase, PostgreSQL each of its words: either way both are marked.
     assert "<mark>security structure</mark>" in found[0]["snippet"].replace("</mark> <mark>", " ")

@@ -51,7 +51,7 @@ def test_the_facts_it_attests_include_the_visit_and_the_trade_figure(api: TestCl
     status = by_key["mechanism_status", "security-cooperation-committee--1-resumed"]
     assert status["label"] == "Security Cooperation Committee: resumed"
     assert by_key["person", "vladimir-putin"]["label"] == "Vladimir Putin"
-    assert by_key["statement", "macron-2019-08-19-two-great-powers-in-europe"]["label"] == (
+    assert by_key["statement", "macron-2019-08-two-great-powers-in-europe"]["label"] == (
         "France and Russia are the “two great powers in Europe”."
     )
     # Every excerpt is words of the source.

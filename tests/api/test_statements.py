@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 
 PRESS_CONFERENCE = "2019-08-19-putin-macron-joint-press-conference"
 TALKS = "2019-08-19-putin-macron-talks-bregancon"
-SECURITY_STRUCTURE = "macron-2019-08-19-security-structure-russia-europe"
+SECURITY_STRUCTURE = "macron-2019-08-security-structure-russia-europe"
 
 
 def ids(response) -> list[str]:
@@ -17,30 +17,34 @@ def test_what_macron_said_about_a_security_structure_and_where(api: TestClient):
     (said,) = response.json()["items"]
     assert said["id"] == SECURITY_STRUCTURE
     assert said["speaker"] == {"id": "emmanuel-macron", "name": "Emmanuel Macron"}
-    assert said["mode"] == "direct_quote"
-    assert (
+    # The article's sentence wraps the quoted words in its own: a paraphrase with them listed.
+    assert said["mode"] == "paraphrase"
+    assert said["quoted_phrases"] == [
         "join Russia in researching and shaping a security structure between Russia and Europe"
-        in said["text"]
-    )
-    assert said["date"] == "2019-08-19"
-    assert said["event"]["id"] == PRESS_CONFERENCE
-    assert said["event"]["kind"] == "press_conference"
+    ]
+    assert f"“{said['quoted_phrases'][0]}”" in said["text"]
+    # The article ties it to no event and no day: the month of the article.
+    assert (said["date"], said["event"]) == ("2019-08", None)
     assert [t["id"] for t in said["topics"]] == ["security-in-europe"]
     (citation,) = said["citations"]
     assert citation["source"] == "improving-russia-france-relations"
     assert "President Macron expressed his willingness" in citation["excerpt"]
 
 
-def test_the_direct_quotes_are_the_three_statements_in_quotation_marks(api: TestClient):
-    quoted = api.get("/api/v1/statements", params={"mode": "direct_quote"}).json()["items"]
-    assert sorted(s["id"] for s in quoted) == [
-        "macron-2019-08-19-revive-eu-russia-trust",
-        SECURITY_STRUCTURE,
-        "macron-2019-08-19-two-great-powers-in-europe",
-    ]
-    assert all("“" in s["text"] and "”" in s["text"] for s in quoted)
-    paraphrased = ids(api.get("/api/v1/statements", params={"mode": "paraphrase"}))
-    assert not set(paraphrased) & {s["id"] for s in quoted}
+def test_the_quoted_phrases_are_listed_and_no_sentence_passes_for_a_quote(api: TestClient):
+    # The article quotes only phrases inside its own sentences: no statement is a direct
+    # quote, and the three that quote a phrase list it.
+    assert ids(api.get("/api/v1/statements", params={"mode": "direct_quote"})) == []
+    every = api.get("/api/v1/statements", params={"limit": 500}).json()["items"]
+    quoting = {s["id"]: s["quoted_phrases"] for s in every if s["quoted_phrases"]}
+    assert quoting == {
+        "macron-2019-08-revive-eu-russia-trust": ["revive"],
+        SECURITY_STRUCTURE: [
+            "join Russia in researching and shaping a security structure between Russia and Europe"
+        ],
+        "macron-2019-08-two-great-powers-in-europe": ["two great powers in Europe"],
+    }
+    assert all(s["mode"] == "paraphrase" for s in every)
 
 
 def test_putin_said_one_thing_at_the_talks(api: TestClient):
@@ -66,22 +70,34 @@ def test_filters_combine(api: TestClient):
     assert ids(
         api.get(
             "/api/v1/statements",
-            params={"event": PRESS_CONFERENCE, "topic": "russia-eu-relations"},
+            params={"event": PRESS_CONFERENCE, "topic": "global-crises"},
         )
-    ) == ["macron-2019-08-19-revive-eu-russia-trust"]
+    ) == ["macron-2019-08-19-all-current-crises-discussed"]
+    assert (
+        ids(
+            api.get(
+                "/api/v1/statements",
+                params={"event": PRESS_CONFERENCE, "topic": "russia-eu-relations"},
+            )
+        )
+        == []
+    )
     assert ids(api.get("/api/v1/statements", params={"speaker": "dmitry-medvedev"})) == []
 
 
 def test_dates_overlap_the_asked_range(api: TestClient):
     in_august = ids(api.get("/api/v1/statements", params={"date_from": "2019-08"}))
     assert SECURITY_STRUCTURE in in_august
-    assert ids(api.get("/api/v1/statements", params={"date_to": "2019-08-18"})) == []
-    assert ids(api.get("/api/v1/statements", params={"date_from": "2019-08-20"})) == []
+    # Dated to the month, it overlaps any day of August; those of the 19th do not reach the 20th.
+    assert ids(api.get("/api/v1/statements", params={"date_to": "2019-07-31"})) == []
+    after = ids(api.get("/api/v1/statements", params={"date_from": "2019-08-20"}))
+    assert SECURITY_STRUCTURE in after
+    assert "macron-2019-08-19-all-current-crises-discussed" not in after
 
 
 def test_one_statement_and_an_unknown_one(api: TestClient):
-    said = api.get(f"/api/v1/statements/{SECURITY_STRUCTURE}").json()
-    assert said["id"] == SECURITY_STRUCTURE
+    said = api.get("/api/v1/statements/macron-2019-08-19-all-current-crises-discussed").json()
+    assert said["id"] == "macron-2019-08-19-all-current-crises-discussed"
     assert said["event"]["title"] == "Putin-Macron joint press conference"
 
     response = api.get("/api/v1/statements/no-such-statement")
@@ -94,8 +110,11 @@ def test_sorting_and_paging_through_every_statement(api: TestClient):
     newest = ids(api.get("/api/v1/statements", params={"limit": 500}))
     oldest = ids(api.get("/api/v1/statements", params={"sort": "date", "limit": 500}))
     assert oldest == list(reversed(newest))
-    # All were said on one day: the id breaks the tie, in the direction of the date.
-    assert newest == sorted(newest, reverse=True)
+    # Those of 19 August first, then those dated to the month; the id breaks ties, in the
+    # direction of the date.
+    of_the_19th = [i for i in newest if "-2019-08-19-" in i]
+    of_the_month = [i for i in newest if i not in of_the_19th]
+    assert newest == sorted(of_the_19th, reverse=True) + sorted(of_the_month, reverse=True)
 
     seen, cursor = [], None
     while True:

@@ -30,17 +30,26 @@ def test_when_was_the_libya_crisis_discussed(api: TestClient):
 def test_what_was_said_about_security_in_europe(api: TestClient):
     topic = api.get("/api/v1/topics/security-in-europe").json()
     (said,) = topic["statements"]
-    assert said["id"] == "macron-2019-08-19-security-structure-russia-europe"
+    assert said["id"] == "macron-2019-08-security-structure-russia-europe"
     assert (said["speaker"]["id"], said["date"], said["mode"]) == (
         "emmanuel-macron",
-        "2019-08-19",
-        "direct_quote",
+        "2019-08",
+        "paraphrase",
     )
     assert "security structure between Russia and Europe" in said["text"]
-    assert [e["id"] for e in topic["events"]] == [
-        "2019-08-19-putin-macron-joint-press-conference",
-        TALKS,
-    ]
+    # Discussed at the talks; the press conference, by the article, was about the crises.
+    assert [e["id"] for e in topic["events"]] == [TALKS]
+
+
+def test_the_crises_of_syria_ukraine_and_libya_name_their_countries(api: TestClient):
+    for country, crisis in (
+        ("SY", "syria-crisis"),
+        ("UA", "ukraine-crisis"),
+        ("LY", "libya-crisis"),
+    ):
+        (found,) = api.get("/api/v1/topics", params={"country": country}).json()["items"]
+        assert (found["id"], found["countries"]) == (crisis, [country])
+    assert api.get("/api/v1/topics", params={"country": "FR"}).json()["items"] == []
 
 
 def test_the_crises_on_record(api: TestClient):

@@ -117,6 +117,29 @@ def test_the_august_2019_visit_its_talks_and_press_conference(seeded_engine: Eng
 
     press = events["2019-08-19-putin-macron-joint-press-conference"]
     assert (press["kind"], press["parent_id"]) == ("press_conference", visit["id"])
+    # Only "all the current crises" is tied to the press conference by the article.
+    said_there = rows(
+        seeded_engine, "SELECT id FROM statement WHERE event_id = :id", id=press["id"]
+    )
+    assert [r["id"] for r in said_there] == ["macron-2019-08-19-all-current-crises-discussed"]
+
+
+def test_philippe_held_talks_with_medvedev_but_hosted_nothing(seeded_engine: Engine):
+    roles = rows(
+        seeded_engine,
+        "SELECT event_id, role FROM event_participant WHERE person_id = 'edouard-philippe'",
+    )
+    assert roles == [{"event_id": "2019-06-medvedev-philippe-talks", "role": "participant"}]
+
+
+def test_the_2018_phone_exchanges_are_no_single_call(seeded_engine: Engine):
+    (calls,) = rows(seeded_engine, "SELECT count(*) AS n FROM event WHERE kind = 'phone_call'")
+    assert calls["n"] == 0
+    (claim,) = rows(
+        seeded_engine, "SELECT * FROM assessment WHERE id = 'ru-fr-2018-frequent-phone-exchanges'"
+    )
+    assert (claim["period_first"], claim["stance"]) == ("2018-01-01", None)
+    assert "frequently exchanged opinions on the phone" in claim["text"]
 
 
 def test_last_june_is_resolved_and_keeps_its_words(seeded_engine: Engine):
@@ -159,13 +182,19 @@ def test_the_economic_and_cultural_figures(seeded_engine: Engine):
         figures["companies_operating"]["value"],
         figures["companies_operating"]["qualifier"],
     ) == (600, "more_than")
-    cultural = figures["planned_cultural_events"]
+    cultural = figures["planned_cultural_activities"]
     assert (
         cultural["value"],
         cultural["qualifier"],
         cultural["label"],
         cultural["period_first"],
-    ) == (270, "approximately", "Russian Seasons", "2020-01-01")
+    ) == (270, "approximately", "activities as part of “Russian Seasons”", "2020-01-01")
+    # "US$17.2 billion": three significant figures, 17.15 to 17.25 billion.
+    assert (trade["significant_figures"], trade["value_low"], trade["value_high"]) == (
+        3,
+        17.15e9,
+        17.25e9,
+    )
     meetings = figures["leader_meetings"]
     assert (meetings["value"], meetings["unit"], meetings["period_first"]) == (
         5,
@@ -197,11 +226,19 @@ def test_both_committees_are_resumed(seeded_engine: Engine):
 
 def test_macrons_words_quoted_and_paraphrased(seeded_engine: Engine):
     statements = rows(seeded_engine, "SELECT * FROM statement WHERE speaker_id = 'emmanuel-macron'")
-    quotes = [s["text"] for s in statements if s["mode"] == "direct_quote"]
-    assert any("“two great powers in Europe”" in q for q in quotes)
-    assert any("security structure between Russia and Europe" in q for q in quotes)
-    assert any("“revive”" in q for q in quotes)
-    assert all(s["date_first"] == "2019-08-19" for s in statements)
+    # Each sentence paraphrases around a quoted phrase: a paraphrase that lists it.
+    assert [s for s in statements if s["mode"] == "direct_quote"] == []
+    quoted = {p for s in statements for p in json.loads(s["quoted_phrases"])}
+    assert quoted == {
+        "two great powers in Europe",
+        "join Russia in researching and shaping a security structure between Russia and Europe",
+        "revive",
+    }
+    # The article dates only the press conference's statement to the visit's day.
+    dates = {s["id"]: s["date_first"] for s in statements}
+    assert dates.pop("macron-2019-08-19-all-current-crises-discussed") == "2019-08-19"
+    assert dates.pop("macron-2019-08-19-accelerate-bilateral-cooperation") == "2019-08-19"
+    assert set(dates.values()) == {"2019-08-01"}
 
 
 def test_the_climate_is_judged_warming_after_a_cold_spell_with_the_west(seeded_engine: Engine):
@@ -218,8 +255,30 @@ def test_the_climate_is_judged_warming_after_a_cold_spell_with_the_west(seeded_e
         JOIN assessment_country ru ON ru.assessment_id = a.id AND ru.country = 'RU'
         JOIN assessment_country fr ON fr.assessment_id = a.id AND fr.country = 'FR'""",
     )
-    assert {r["stance"] for r in ru_fr} == {"warming"}
+    assert {r["stance"] for r in ru_fr} == {"warming", None}
     assert {"stance": "cold", "counterpart": "the West", "period_first": "2014-01-01"} in stances
+    (prestige,) = rows(
+        seeded_engine,
+        "SELECT stance FROM assessment WHERE id = 'ru-fr-2019-08-observers-macron-prestige'",
+    )
+    assert prestige["stance"] is None  # a judgement of Macron's prestige, not of the climate
+
+
+def test_the_crises_name_their_countries(seeded_engine: Engine):
+    links = rows(seeded_engine, "SELECT * FROM topic_country ORDER BY topic_id")
+    assert links == [
+        {"topic_id": "libya-crisis", "country": "LY"},
+        {"topic_id": "syria-crisis", "country": "SY"},
+        {"topic_id": "ukraine-crisis", "country": "UA"},
+    ]
+
+
+def test_economic_progress_is_an_assessment_of_its_topic(seeded_engine: Engine):
+    (link,) = rows(
+        seeded_engine,
+        "SELECT * FROM assessment_topic WHERE topic_id = 'economic-and-trade-cooperation'",
+    )
+    assert link["assessment_id"] == "ru-fr-2019-08-economic-trade-progress"
 
 
 def test_every_iso_country_is_reference_data(seeded_engine: Engine):

@@ -156,7 +156,8 @@ def test_a_bad_date_hides_none_of_the_records_other_errors(tmp_path: Path, no_da
         "under `people:` in this bundle or in another bundle given with it, or seed the bundle "
         "that defines it first",
         "event.yaml:15 events[0].citations[0].excerpt: excerpt not found in source 'source-b': "
-        '"In June 1835 Lovelace went to Paris"',
+        '"In June 1835 Lovelace went to Paris"; hint: the closest passage is '
+        '"In June 1835 Lovelace visited Paris"',
     ]
 
 
