@@ -182,10 +182,11 @@ def extract(
 ) -> None:
     """Draft a seed bundle of the candidate facts an article states, each citing its words."""
     from app.extract.command import run
+    from app.extract.reader import ExtractError
 
     try:
         typer.echo(run(article, published, source_id, output, _existing_database()), nl=False)
-    except ValueError as error:
+    except ExtractError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(code=1) from None
 

@@ -26,7 +26,7 @@ def run(
     article: Path, published: str, source_id: str | None, output: Path | None, engine: Engine | None
 ) -> str:
     """The draft's YAML when `output` is None, else a line saying where it was written.
-    ExtractError (a ValueError) for bad input; nothing is written then."""
+    ExtractError for bad input; nothing is written then."""
     from app.extract.draft import dump, extract
 
     day, given = parse_published(published)

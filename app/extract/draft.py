@@ -19,6 +19,8 @@ from app.extract.figures import find_figures
 from app.extract.known import Known, slug
 from app.extract.statements import Statement, find_statements
 from app.extract.topics import find_topics
+from app.seeding.semantics import date_mentions
+from app.values import PartialDate
 
 
 def _dated(record: dict[str, Any], key: str, when: When, text_key: str | None = None) -> None:
@@ -49,7 +51,9 @@ def extract(text: str, published: dt.date, source: dict[str, Any], known: Known)
         {"id": org_ids[a], "name": name, "acronym": a, "kind": kind, "citations": [cited]}
         for a, (name, kind, cited) in organizations.items()
     ]
-    events = find_events(article)
+    events = _agreeing(
+        find_events(article), PartialDate.parse(source.get("published") or published.isoformat())
+    )
     assign_ids(events)
     people_ids = {p.id for e in events for p in e.people}
     statements = find_statements(article)
@@ -81,6 +85,29 @@ def extract(text: str, published: dt.date, source: dict[str, Any], known: Known)
         _assessment(a, org_ids, used) for a in find_assessments(article, organizations)
     ]
     return {key: value for key, value in bundle.items() if value}
+
+
+def _agreeing(events: list[Event], published: PartialDate) -> list[Event]:
+    """The events, each citing only the sentences whose dates agree with its own, as
+    `entente validate` reads them (app.seeding.semantics); an event none of whose sentences
+    agrees is left out."""
+    kept = []
+    for event in events:
+        assert event.start is not None
+        first = PartialDate.parse(event.start.start).first
+        last = PartialDate.parse(event.start.end or event.start.start).last
+        event.citations = [
+            cited
+            for cited in event.citations
+            if not (said := date_mentions(cited, published))
+            or any(m.overlaps(first, last) for m in said)
+        ]
+        said = date_mentions(event.start.text or "", published)
+        if said and not any(m.overlaps(first, last) for m in said):
+            event.start = When(event.start.start, event.start.end)  # words of another date
+        if event.citations:
+            kept.append(event)
+    return kept
 
 
 def _events_by_sentence(article: Article, events: list[Event]) -> dict[int, list[Event]]:
@@ -226,9 +253,10 @@ def _statements(
             }
             if event:
                 record["event"] = event.id
-            record.update(
-                date=date, text=statement.text, mode=statement.mode, citations=[statement.citation]
-            )
+            record.update(date=date, text=statement.text, mode=statement.mode)
+            if statement.quoted:
+                record["quoted_phrases"] = statement.quoted
+            record["citations"] = [statement.citation]
             records.append(record)
     return records
 

@@ -53,7 +53,7 @@ _ENGLISH = frozenset(
 )
 
 
-class ExtractError(ValueError):
+class ExtractError(Exception):
     """Input that cannot be extracted from; the message says why, naming the file."""
 
 

@@ -28,7 +28,12 @@ Counts = dict[str, list[int]]
 
 def facts(bundle: dict[str, Any]) -> dict[str, list[Any]]:
     """The facts of a seed bundle, in the expected-facts form of tests/extract/articles."""
-    names = {p["id"]: p["name"].split()[-1] for p in bundle.get("people", [])}
+    defined = {p["id"]: p["name"].split()[-1] for p in bundle.get("people", [])}
+
+    def surname(person_id: str) -> str:
+        # A person another bundle defines: "vladimir-putin" is Putin.
+        return defined.get(person_id) or person_id.split("-")[-1]
+
     return {
         "people": [p["name"] for p in bundle.get("people", [])],
         "events": [
@@ -36,7 +41,7 @@ def facts(bundle: dict[str, Any]) -> dict[str, list[Any]]:
                 "kind": e["kind"],
                 "start": e["start"],
                 "countries": e["countries"],
-                "participants": [names[p["person"]] for p in e.get("participants", [])],
+                "participants": [surname(p["person"]) for p in e.get("participants", [])],
             }
             for e in bundle.get("events", [])
         ],
@@ -46,7 +51,7 @@ def facts(bundle: dict[str, Any]) -> dict[str, list[Any]]:
             for f in bundle.get("figures", [])
         ],
         "statements": [
-            {"speaker": names[s["speaker"]], "mode": s["mode"]}
+            {"speaker": surname(s["speaker"]), "mode": s["mode"]}
             for s in bundle.get("statements", [])
         ],
         "mechanisms": [
@@ -54,7 +59,7 @@ def facts(bundle: dict[str, Any]) -> dict[str, list[Any]]:
             for m in bundle.get("mechanisms", [])
         ],
         "assessments": [
-            {"stance": a["stance"], "holder": a["holder"], "countries": a["countries"]}
+            {"stance": a.get("stance"), "holder": a["holder"], "countries": a["countries"]}
             for a in bundle.get("assessments", [])
         ],
         "topics": [t["name"] for t in bundle.get("topics", [])],

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from app.extract import geo
 from app.extract.article import Article, Sentence
 from app.extract.people import Person
+from app.seeding.semantics import quoted_spans
 
 _REPORTING = re.compile(
     r"\b(?:said|says|stated|declared|told|added|noted|stressed|emphasi[sz]ed|emphasi[sz]ing|"
@@ -28,8 +29,27 @@ class Statement:
     """None for "the two leaders": the participants of the event the sentence speaks of."""
     mode: str
     text: str
+    """A direct quote's words in their quotation marks; else the words that report it."""
+    quoted: list[str]
+    """The words a paraphrase quotes (`quoted_phrases`)."""
     citation: str
     index: int
+
+
+# A quotation that is the whole of what is reported: it opens the sentence ("“...,” Yoon
+# told reporters") or is all that follows the verb ("said: “...”", "told Biden that “...”").
+_WHOLE_AFTER = re.compile(r"^\w+(?: \w+)?\s*(?:[:,]|\bthat)?\s*[“\"]([^”\"]+)[”\"][.\s]*$")
+_WHOLE_BEFORE = re.compile(r"^\s*[“\"]([^”\"]+)[”\"]")
+
+
+def _report(words: str, verb: re.Match[str], sentence: str) -> tuple[str, str, list[str]]:
+    """(mode, text, quoted phrases) of what one verb reports in `words`."""
+    whole = _WHOLE_BEFORE.match(sentence) if verb.start() > 0 else None
+    whole = whole if whole and whole.end() <= verb.start() else None
+    whole = whole or _WHOLE_AFTER.match(words)
+    if whole:
+        return "direct_quote", f"“{whole[1].strip()}”", []
+    return "paraphrase", words, quoted_spans(words)
 
 
 def find_statements(article: Article) -> list[Statement]:
@@ -44,15 +64,17 @@ def find_statements(article: Article) -> list[Statement]:
                 end = verbs[number + 1].start() if number + 1 < len(verbs) else len(text)
                 words = text[verb.start() : end]
                 alone = len(verbs) == 1
-                quote = _QUOTE.search(text if alone else words)
-                if not (alone or quote or re.search(r"\bthat\b", words)):
+                if not (alone or _QUOTE.search(words) or re.search(r"\bthat\b", words)):
                     continue
-                mode = "direct_quote" if quote else "paraphrase"
-                said = sentence.text if alone else words.strip(" ,.;")
+                reported = sentence.text if alone else words.strip(" ,.;")
+                mode, said, quoted = _report(reported if not alone else words, verb, text)
+                if mode == "paraphrase":
+                    said = reported
+                    quoted = quoted_spans(reported)
                 together = _TOGETHER.search(text[: verb.start()])
                 speaker = None if together else _speaker(sentence, people, last, article, verb)
                 if together or speaker is not None:
-                    found.append(Statement(speaker, mode, said, sentence.text, index))
+                    found.append(Statement(speaker, mode, said, quoted, sentence.text, index))
         if people:
             last = people[0]
     return found
