@@ -106,11 +106,26 @@ def duration_of(text: str) -> dict[str, Any] | None:
     return found
 
 
+_JOINT = r"joint (?:statement|declaration|communiqu[eé])"
+_NOT_ISSUED = re.compile(
+    rf"\b(?:no|without(?: issuing| adopting)?(?: a)?|not (?:issu|adopt|sign|releas|agree)\w*"
+    rf"(?: on)?(?: a| any)?|failed to \w+(?: on)?(?: a)?|never \w+(?: a)?)\s+{_JOINT}",
+    re.I,
+)
+_ISSUED = re.compile(
+    rf"\b{_JOINT}\b[^.;]{{0,30}}?\b(?:was|were|had been|has been) (?:issued|adopted|signed|"
+    rf"released|published)|\b(?:issued|adopted|signed|released|published) a {_JOINT}",
+    re.I,
+)
+
+
 def joint_statement_of(text: str) -> bool | None:
-    lower = text.lower()
-    if "joint statement" not in lower and "joint declaration" not in lower:
-        return None
-    return not re.search(r"\b(?:not|no|without|failed|never|neither)\b", lower)
+    """Whether the words say a joint statement was issued ("a joint statement was issued"),
+    or not ("despite not issuing a joint statement"); None when they only mention one ("was
+    not mentioned in the joint statement")."""
+    if _NOT_ISSUED.search(text):
+        return False
+    return True if _ISSUED.search(text) else None
 
 
 def place_of(sentence: Sentence, host: str | None) -> tuple[str, str, str] | None:

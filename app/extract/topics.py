@@ -42,7 +42,9 @@ _CUE = re.compile(
     r"exchanged views on|raised|touched on|talked about|reviewed)\s+",
     re.I,
 )
-_END = re.compile(r"[;.!?]|\s+(?:while|but|which|who|making|saying|after|before)\b|,\s+(?=\w+ed\b)")
+_END = re.compile(
+    r"[;.!?”\"]|\s+(?:while|but|which|who|making|saying|after|before)\b|,\s+(?=\w+ed\b)"
+)
 _SEPARATOR = re.compile(r",\s*(?:as well as\s+|and\s+)?|\s+and\s+|\s+as well as\s+")
 _LEADING = set(
     [
