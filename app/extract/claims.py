@@ -1,0 +1,212 @@
+"""Mechanisms and their status, organizations named with their acronym, and assessments of
+the relationship."""
+
+import re
+from dataclasses import dataclass, field
+
+from app.extract import geo
+from app.extract.article import Article, Sentence
+from app.extract.dates import When
+
+_QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
+
+
+MECHANISM = re.compile(
+    r"\b(?:(?:[A-Z][\w-]*|of|for|on)(?:,\s+|\s+and\s+|\s+))*?[A-Z][\w-]*\s+"
+    r"(?P<kind>Committee|Commission|Council|Dialogue|Forum)\b"
+)
+_GLOBAL = re.compile(r"\bUN\b|United Nations|European|State Council|Security Council|Federation")
+STATUS = [
+    ("resumed", r"\b(?:resum|reviv|restart|relaunch|reconven)"),
+    ("established", r"\b(?:establish|set up|creat|launch|found(?:ed|ing))"),
+    ("suspended", r"\b(?:suspend|froze|frozen|halt)"),
+    ("dissolved", r"\b(?:dissolv|abolish)"),
+]
+
+
+@dataclass
+class Mechanism:
+    name: str
+    kind: str
+    status: str
+    when: When
+    dated: bool
+    countries: list[str]
+    citations: list[str] = field(default_factory=list)
+
+
+_ACTIVE = r"\b(?<!not been )(?:met|meets|convened|held (?:its|a)|meet again)\b"
+_FUTURE = re.compile(r"\b(?:due to|will|plans? to|expected to|to be)\s+$", re.I)
+
+
+_FUTURE_ONLY = re.compile(r"\b(?:due to|will|plans? to|expected to|to be)\s+\w+", re.I)
+
+
+def _status(sentence: Sentence, start: int, end: int) -> tuple[str | None, When | None]:
+    """The status a sentence gives a mechanism named at start:end, and its date: the last
+    status word after the name ("established in 2014, met in September": active), else the
+    nearest before it ("have been resumed, including the ... Committee"); a status still to
+    come ("is due to resume") is none."""
+    text = sentence.raw
+    found: list[tuple[int, int, str]] = []
+    for status, pattern in [*STATUS, ("active", _ACTIVE)]:
+        for match in re.finditer(pattern, text, re.I):
+            if not _FUTURE.search(text[: match.start()]):
+                found.append((match.start(), match.end(), status))
+    after = sorted(f for f in found if f[0] >= end)
+    before = sorted(f for f in found if f[1] <= start)
+    chosen = after[-1] if after else before[-1] if before else None
+    if chosen is None:
+        return None, None
+    clause = text[chosen[1] :].split(",")[0]
+    dated = [w for at, w in sentence.dates if chosen[1] <= at < chosen[1] + len(clause)]
+    return chosen[2], dated[0] if dated else None
+
+
+def find_mechanisms(article: Article) -> list[Mechanism]:
+    found: dict[str, Mechanism] = {}
+    for sentence in article.sentences:
+        text = sentence.raw
+        for match in MECHANISM.finditer(text):
+            name = re.sub(r"^(?:The|Many|And)\s+", "", match.group()).strip()
+            if _GLOBAL.search(name) or len(name.split()) < 2:
+                continue
+            status, own = _status(sentence, match.start(), match.end())
+            if status is None and _FUTURE_ONLY.search(text):
+                continue  # "is due to resume": no status yet
+            status = status or "active"
+            when = own or When(article.published.strftime("%Y-%m"))
+            countries = sentence.countries[:2] if len(sentence.countries) >= 2 else article.pair
+            mechanism = found.setdefault(
+                name,
+                Mechanism(name, match["kind"].lower(), status, when, own is not None, countries),
+            )
+            if sentence.text not in mechanism.citations:
+                mechanism.citations.append(sentence.text)
+    return [m for m in found.values() if m.countries]
+
+
+_ACRONYM = re.compile(r"\b(?:the\s+)?((?:[A-Z][\w-]*\s+(?:of\s+)?){1,5})\(([A-Z][A-Z0-9]{1,6})\)")
+ORG_KINDS = [
+    ("union", r"Union"),
+    ("forum", r"Group of|Forum"),
+    ("alliance", r"Alliance|Treaty"),
+    ("bank", r"Bank"),
+    ("organization", r"."),
+]
+
+
+_ORG_WORDS = re.compile(
+    r"\b(?:United Nations|Union|Organi[sz]ation|Group of \w+|Bank|Fund|Alliance|League)\b"
+)
+
+
+def find_organizations(article: Article) -> dict[str, tuple[str, str, str]]:
+    """Acronym (or name) -> (name, kind, first citation) of organizations named with their
+    acronym ("the European Union (EU)"), or by a name that says what they are ("the United
+    Nations", "a Group of Seven country")."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for sentence in article.sentences:
+        for match in _ACRONYM.finditer(sentence.raw):
+            name = match[1].strip()
+            if re.search(r"\b(?:Plan|Agreement|Treaty|Accord|Deal)\b", name):
+                continue
+            kind = next(k for k, p in ORG_KINDS if re.search(p, name))
+            found.setdefault(match[2], (name, kind, sentence.text))
+    for sentence in article.sentences:
+        for ent in sentence.ents:
+            name = re.sub(r"^the\s+", "", ent.text, flags=re.I)
+            known = any(name == named for named, _, _ in found.values())
+            if ent.label_ == "ORG" and _ORG_WORDS.search(name) and not known:
+                kind = next(k for k, p in ORG_KINDS if re.search(p, name))
+                found.setdefault(name, (name, kind, sentence.text))
+    return found
+
+
+STANCES = [
+    ("hostile", r"\bhostil|\bconfrontation"),
+    (
+        "cooling",
+        r"\btensions? (?:escalat|rose|grew|mount)|\bdeteriorat|\bworsen|\bstrain|\bcooling\b",
+    ),
+    ("cold", r"\bcold\b|\bfrozen\b|\bchill"),
+    ("warming", r"\bwarming\b|\bimprov|\bstrengthen|\bboost|\brestore|\brapprochement"),
+    ("warm", r"\bwarm\b|\bfriendly\b|\bexcellent\b|\bclose (?:ties|relations|partners)"),
+    ("stable", r"\bstable\b|\bsteady\b|\bstabili[sz]ed\b"),
+]
+
+
+def _said_now(pattern: str, text: str) -> bool:
+    """Whether a stance word occurs not dated in the past ("strained in 2019")."""
+    return any(
+        not re.match(r"[\w ]*?\bin \d{4}", text[m.end() : m.end() + 12])
+        for m in re.finditer(pattern, text, re.I)
+    )
+
+
+def _parties(text: str, article: Article) -> list[str]:
+    """The two countries "relations between X and Y" names, or the article's pair for "the
+    two countries" (or capitals, neighbours, sides)."""
+    between = re.search(r"\bbetween (?:the )?([A-Z][\w-]+) and (?:the )?([A-Z][\w-]+)", text)
+    if between:
+        codes = [geo.country_of(between[1]), geo.country_of(between[2])]
+        if all(codes):
+            return [code for code in codes if code]
+    if re.search(r"\bthe two (?:countries|capitals|neighbou?rs|nations|sides)\b", text):
+        return list(article.pair[:2])
+    return []
+
+
+@dataclass
+class Assessment:
+    countries: list[str]
+    counterpart: str | None
+    organization: str | None
+    stance: str
+    holder: str
+    period: When
+    citation: str
+
+
+def find_assessments(
+    article: Article, organizations: dict[str, tuple[str, str, str]]
+) -> list[Assessment]:
+    found: list[Assessment] = []
+    for sentence in article.sentences:
+        text = sentence.raw
+        if not re.search(r"\b(?:relations|ties|relationship)\b", text) or _QUOTE.search(text):
+            continue
+        stance = next((s for s, p in STANCES if _said_now(p, text)), None)
+        if stance is None:
+            continue
+        holder = re.search(r"\b(observers|analysts|experts|commentators|diplomats)\b", text, re.I)
+        counterpart = "the West" if re.search(r"\bthe West\b", text) else None
+        organization = next((a for a in organizations if re.search(rf"\b{a}\b", text)), None)
+        countries = (
+            (not (counterpart or organization) and _parties(text, article))
+            or sentence.countries[:2]
+            or article.pair[:2]
+        )
+        if organization:
+            counterpart = None
+        if counterpart or organization:
+            countries = countries[:1]
+        elif len(countries) < 2:
+            countries = [*countries, *(c for c in article.pair if c not in countries)][:2]
+        if len(countries) + bool(counterpart or organization) != 2:
+            continue
+        period = (
+            sentence.dates[0][1] if sentence.dates else When(article.published.strftime("%Y-%m"))
+        )
+        found.append(
+            Assessment(
+                countries,
+                counterpart,
+                organization,
+                stance,
+                holder[1].lower() if holder else "author",
+                period,
+                sentence.text,
+            )
+        )
+    return found
