@@ -5,6 +5,7 @@ from fastapi import Depends, FastAPI
 from app.assessments.router import router as assessments_router
 from app.auth.router import router as auth_router
 from app.countries.router import router as countries_router
+from app.curation.router import router as curation_router
 from app.deps import reject_control_characters
 from app.events.router import router as events_router
 from app.figures.router import router as figures_router
@@ -38,6 +39,7 @@ ROUTERS = (
     places_router,
     sources_router,
     auth_router,
+    curation_router,
 )
 
 

@@ -4,13 +4,16 @@ Tests point the API at a database of their own with
 `app.dependency_overrides[get_database] = lambda: database`.
 """
 
+import datetime as dt
 from functools import lru_cache
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 
 from app.db import Database, open_database
+from app.errors import InvalidInput
 from app.values import has_control_characters
 
 
@@ -25,7 +28,40 @@ async def get_database() -> Database:
     return default_database()
 
 
-DatabaseDep = Annotated[Database, Depends(get_database)]
+ISO_MOMENT = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:?\d{2})?$"
+
+
+async def database_then(
+    live: Annotated[Database, Depends(get_database)],
+    known_at: Annotated[
+        str | None,
+        Query(
+            pattern=ISO_MOMENT,
+            description="Answer as the knowledge base stood at this moment (ISO 8601, a date "
+            "or a date and time; no zone: UTC): what was recorded by then, before any later "
+            "change or withdrawal.",
+            examples=["2026-12-01T12:00:00Z"],
+        ),
+    ] = None,
+) -> Database:
+    """The database a read reads: the live one, or with `known_at` the knowledge base as it
+    stood then (`app.curation.snapshot`). Writes take the live one (`LiveDatabaseDep`)."""
+    if known_at is None:
+        return live
+    try:
+        moment = dt.datetime.fromisoformat(known_at)
+    except ValueError as exc:
+        raise InvalidInput(("query", "known_at"), f"not a moment: {exc}") from None
+    from app.curation.snapshot import SNAPSHOTS, last_change_at  # the write side, on demand
+
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    upto = await live.run(lambda connection: last_change_at(connection, moment))
+    return await run_in_threadpool(SNAPSHOTS.at, live, upto)
+
+
+DatabaseDep = Annotated[Database, Depends(database_then)]
+# The live database whatever the request asks: the probes, the keys.
+LiveDatabaseDep = Annotated[Database, Depends(get_database)]
 
 
 async def reject_control_characters(request: Request) -> None:

@@ -1,6 +1,7 @@
 """RFC 9457 problem details for every error the API gives; no stack trace or SQL ever leaks."""
 
 import logging
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -120,6 +121,49 @@ FORBIDDEN_DOC = _problem_doc(
         "instance": "/api/v1/sources",
     },
 )
+BAD_BODY_DOC = _problem_doc(
+    "The request's body cannot be read as JSON.",
+    {
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "There was an error parsing the body",
+        "instance": "/api/v1/sources",
+    },
+)
+CONFLICT_DOC = _problem_doc(
+    "The proposal is decided already (accepted or rejected).",
+    {
+        "type": "about:blank",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "the proposal is accepted already",
+        "instance": "/api/v1/proposals/1/accept",
+    },
+)
+PRECONDITION_FAILED_DOC = _problem_doc(
+    "`If-Match` names a version that is no longer current: another write came first. The "
+    "answer's `ETag` is the current version; read it again before changing it.",
+    {
+        "type": "about:blank",
+        "title": "Precondition Failed",
+        "status": 412,
+        "detail": "the record changed since the version of If-Match: read it again",
+        "instance": "/api/v1/claims/event/2019-08-19-putin-macron-talks-bregancon/"
+        "improving-russia-france-relations",
+    },
+)
+PRECONDITION_REQUIRED_DOC = _problem_doc(
+    "A change of something that exists must send its ETag as `If-Match`.",
+    {
+        "type": "about:blank",
+        "title": "Precondition Required",
+        "status": 428,
+        "detail": "this claim exists: send its ETag as If-Match to change it",
+        "instance": "/api/v1/claims/event/2019-08-19-putin-macron-talks-bregancon/"
+        "improving-russia-france-relations",
+    },
+)
 NOT_MODIFIED_DOC = {"description": "Not modified: the `If-None-Match` ETag is current."}
 
 
@@ -180,9 +224,23 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         detail = f"no resource at {path}"
         if path.endswith("/") and path.strip("/"):  # no redirect: see `create_app`
             detail += f"; paths take no trailing slash ({path.rstrip('/')})"
+    headers = exc.headers
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
-    return problem_response(request, exc.status_code, detail, headers=exc.headers)
+        headers = {**(headers or {}), "Allow": ", ".join(_methods_of(request))}
+    return problem_response(request, exc.status_code, detail, headers=headers)
+
+
+def _methods_of(request: Request) -> list[str]:
+    """Every method the path answers, as the OpenAPI document lists them (Starlette names
+    only those of the first route that matches the path; a path has a route per method)."""
+    path, root = request.scope["path"], request.scope.get("root_path", "")
+    path = path[len(root) :] if root and path.startswith(root) else path
+    methods: set[str] = set()
+    for template, item in request.app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)), path):
+            methods |= {method.upper() for method in item}
+    return sorted(methods)
 
 
 # Seconds a client is asked to wait before it tries a 503 again.

@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import migrations
-from app.deps import DatabaseDep
+from app.deps import LiveDatabaseDep
 from app.errors import PROBLEM_JSON, RETRY_AFTER, problem_response
 
 router = APIRouter(tags=["operations"])
@@ -59,7 +59,7 @@ def _at_head(connection: Connection) -> bool:
     response_model=Status,
     responses=UNAVAILABLE_DOC,
 )
-async def readyz(request: Request, db: DatabaseDep) -> Response:
+async def readyz(request: Request, db: LiveDatabaseDep) -> Response:
     """200 `{"status": "ok"}` when the database is reachable and migrated to the latest
     schema; otherwise a 503 problem that says which."""
     try:

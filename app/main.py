@@ -44,6 +44,11 @@ TAGS = [
     {"name": "relations", "description": "The dossier and timeline of a pair of countries."},
     {"name": "search", "description": "Full-text search across the knowledge base."},
     {"name": "keys", "description": "API keys: `Authorization: Bearer KEY` (Authorize, above)."},
+    {
+        "name": "curation",
+        "description": "Writes with a key: claims, sources and bundles (a contributor's are "
+        "proposals until a reviewer accepts them), the review queue, and the change feed.",
+    },
     {"name": "operations", "description": "Liveness and readiness probes."},
 ]
 

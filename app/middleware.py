@@ -12,7 +12,13 @@ from app.links import ROOT_PATH
 # Bodies at least this long are compressed for a client that accepts gzip.
 COMPRESS_FROM = 1024
 # The headers a browser page on another origin may send and read (CORS).
-CORS_REQUEST_HEADERS = ["Authorization", "If-None-Match", "X-Request-ID"]
+CORS_REQUEST_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "If-Match",
+    "If-None-Match",
+    "X-Request-ID",
+]
 CORS_EXPOSED_HEADERS = [
     "Content-Disposition",
     "ETag",
@@ -110,7 +116,7 @@ def install_middleware(app: FastAPI) -> None:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=origins,
-            allow_methods=["GET", "HEAD"],
+            allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
             allow_headers=CORS_REQUEST_HEADERS,
             expose_headers=CORS_EXPOSED_HEADERS,
             max_age=600,

@@ -11,6 +11,7 @@ from app.assessments.models import (
 from app.auth.models import ApiKey
 from app.claims.models import Claim, ClaimDispute
 from app.countries.models import Country
+from app.curation.models import Change, Proposal
 from app.events.models import (
     Event,
     EventCountry,
@@ -38,6 +39,7 @@ __all__ = [
     "AssessmentCountry",
     "AssessmentOrganization",
     "AssessmentTopic",
+    "Change",
     "Citation",
     "Claim",
     "ClaimDispute",
@@ -58,6 +60,7 @@ __all__ = [
     "Person",
     "Place",
     "Position",
+    "Proposal",
     "SearchDocument",
     "Source",
     "Statement",

@@ -15,7 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.auth import service
 from app.auth.models import Principal, Role
-from app.deps import DatabaseDep
+from app.deps import LiveDatabaseDep
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -33,7 +33,7 @@ def unauthorized(detail: str) -> HTTPException:
 async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
-    database: DatabaseDep,
+    database: LiveDatabaseDep,
 ) -> Principal | None:
     """The holder of the request's key; None when the request sends none."""
     if credentials is None:

@@ -74,9 +74,10 @@ def _chunks(keys: Iterable[Key]) -> Iterable[list[Key]]:
 class ClaimPass:
     """Writes a load's claims and the entities they make, beside the claims already stored."""
 
-    def __init__(self, connection: Connection, writer: Writer) -> None:
+    def __init__(self, connection: Connection, writer: Writer, *, withdraw: bool = True) -> None:
         self.connection = connection
         self.writer = writer
+        self.withdraws = withdraw  # the claims the bundles no longer make
         self.first = "claim" in writer.empty  # no claim stored before this load
         self.written: set[Key] = set()  # entities claimed so far in this load
         self.seen: set[tuple[str, str, str]] = set()  # (kind, id, source), when not `first`
@@ -130,7 +131,7 @@ class ClaimPass:
     def finish(self) -> None:
         """Withdraws the claims the loaded bundles no longer make, then writes every entity
         that several sources claim (or that lost a claim) from its claims merged."""
-        if not self.first and self.bundles:
+        if self.withdraws and not self.first and self.bundles:
             stored = select(claim.c.kind, claim.c.entity_id, claim.c.source_id).where(
                 claim.c.bundle.in_(sorted(self.bundles))
             )
@@ -146,16 +147,15 @@ class ClaimPass:
         ]
         if not keys:
             return
-        self.connection.execute(
-            delete(claim).where(
-                and_(
-                    claim.c.kind == bindparam("k"),
-                    claim.c.entity_id == bindparam("e"),
-                    claim.c.source_id == bindparam("s"),
-                )
-            ),
-            keys,
+        match = and_(
+            claim.c.kind == bindparam("k"),
+            claim.c.entity_id == bindparam("e"),
+            claim.c.source_id == bindparam("s"),
         )
+        for key in keys:
+            for row in self.connection.execute(select(claim).where(match), key):
+                self.writer.audit("claim", dict(row._mapping), None)
+        self.connection.execute(delete(claim).where(match), keys)
         self.writer.changes.of("claim").deleted += len(keys)
         self.to_merge |= {(key["k"], key["e"]) for key in keys}
 

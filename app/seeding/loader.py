@@ -205,30 +205,56 @@ class _Phases:
 
 
 def seed(
-    engine: Engine, paths: Iterable[Path], on_progress: Callable[[str], None] | None = None
+    engine: Engine,
+    paths: Iterable[Path],
+    on_progress: Callable[[str], None] | None = None,
+    *,
+    actor: str = "entente seed",
+    withdraw: bool = True,
+    guard: Callable[[Connection], None] | None = None,
 ) -> Changes:
-    """Loads the bundles in one transaction; on any error nothing is written."""
+    """Loads the bundles in one transaction; on any error nothing is written.
+
+    `actor` is who the audit names; `withdraw` False keeps the claims the bundles no longer
+    make (a write of one claim over HTTP); `guard` runs first inside the transaction and may
+    refuse the load by raising (a write that changes a version its client must name).
+    """
     phase = _Phases(on_progress)
     with _collector_paused(), engine.connect() as connection, _writing(connection):
-        writer = Writer(connection)
-        claims = ClaimPass(connection, writer)
+        if guard is not None:
+            guard(connection)
+        writer = Writer(connection, actor)
+        claims = ClaimPass(connection, writer, withdraw=withdraw)
         load = _Load(Checker(connection), writer.write, claims)
         load.run(list(paths))
         if load.errors:
             raise SeedFailed(sorted(load.errors, key=lambda e: (e.file, e.line or 0)))
         claims.finish()
-        writer.write(country_rows(connection))
-        writer.finish()
-        phase.done("records read, checked and written")
-        written = refresh_derived(connection, writer.changes, on_done=phase.done)
-        if writer.changes.total or written:
-            bump_revision(connection)
+        _finish(connection, writer, phase)
     phase.done("committed")
     return writer.changes
 
 
+def _finish(connection: Connection, writer: Writer, phase: "_Phases") -> None:
+    """The countries' rows, the foreign keys checked, what derives from the records."""
+    writer.write(country_rows(connection))
+    try:
+        writer.finish()
+    except IntegrityError as exc:
+        message = f"a record would name one that no claim supports any more: {exc.orig}"
+        raise SeedFailed([SeedError("the knowledge base", None, (), message)]) from exc
+    phase.done("records read, checked and written")
+    written = refresh_derived(connection, writer.changes, on_done=phase.done)
+    if writer.changes.total or written:
+        bump_revision(connection)
+
+
 def unload(
-    engine: Engine, source_id: str, on_progress: Callable[[str], None] | None = None
+    engine: Engine,
+    source_id: str,
+    on_progress: Callable[[str], None] | None = None,
+    *,
+    actor: str = "entente unload",
 ) -> Changes:
     """Removes the source `source_id`: its claims, and every entity only they supported."""
     phase = _Phases(on_progress)
@@ -236,22 +262,34 @@ def unload(
         source = Source.__table__  # type: ignore[attr-defined]
         if connection.execute(select(source.c.id).where(source.c.id == source_id)).first() is None:
             raise SeedFailed([SeedError(source_id, None, (), f"unknown source '{source_id}'")])
-        writer = Writer(connection)
+        writer = Writer(connection, actor)
         claims = ClaimPass(connection, writer)
         claims.withdraw(claims_of(connection, source_id))
         claims.finish()
         writer.remove("source", [source_id])
-        writer.write(country_rows(connection))
-        try:
-            writer.finish()
-        except IntegrityError as exc:
-            message = f"other sources' claims still cite or name what only '{source_id}' holds"
-            raise SeedFailed([SeedError(source_id, None, (), f"{message}: {exc.orig}")]) from exc
-        phase.done("claims withdrawn")
-        written = refresh_derived(connection, writer.changes, on_done=phase.done)
-        if writer.changes.total or written:
-            bump_revision(connection)
+        _finish(connection, writer, phase)
     phase.done("committed")
+    return writer.changes
+
+
+def withdraw_claims(
+    engine: Engine,
+    keys: list[tuple[str, str, str]],
+    *,
+    actor: str,
+    guard: Callable[[Connection], None] | None = None,
+) -> Changes:
+    """Withdraws the claims `(kind, entity id, source)`; a record no claim supports any
+    more is removed."""
+    phase = _Phases(None)
+    with _collector_paused(), engine.connect() as connection, _writing(connection):
+        if guard is not None:
+            guard(connection)
+        writer = Writer(connection, actor)
+        claims = ClaimPass(connection, writer)
+        claims.withdraw(keys)
+        claims.finish()
+        _finish(connection, writer, phase)
     return writer.changes
 
 

@@ -7,11 +7,23 @@ children), then inserts, updates and deletes the difference. Into an empty datab
 read finds nothing and every row is inserted, in bulk, by the same steps.
 """
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, select, text, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from app.models import metadata
@@ -67,11 +79,30 @@ class Changes:
 # deleted positions and status changes go with them. (Not what derives from the records:
 # the event documents, the search index, the revision.)
 DERIVED = {"event_document", "search_document", "kb_revision"}
+# Tables a load does not write from bundles: the write side's own.
+NOT_LOADED = {"change", "proposal", "api_key"}
 ORDER = [
     table
     for table in metadata.sorted_tables
-    if table.name not in DERIVED and table.name != "citation"
+    if table.name not in DERIVED | NOT_LOADED and table.name != "citation"
 ] + [metadata.tables["citation"]]
+# The tables whose every change is recorded in `change` (the audit and the change feed).
+AUDITED = {"claim", "source"}
+
+
+def audited(table: str, row: Row | None) -> dict[str, Any] | None:
+    """A claim's or a source's stored value as the audit keeps it (JSON: dates as text)."""
+    if row is None:
+        return None
+    if table == "claim":
+        return {"rank": row["rank"], "bundle": row["bundle"], "record": row["record"]}
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}
+
+
+def change_key(table: str, row: Row) -> dict[str, str]:
+    if table == "claim":
+        return {"kind": row["kind"], "entity_id": row["entity_id"], "source_id": row["source_id"]}
+    return {"kind": "source", "entity_id": row["id"], "source_id": row["id"]}
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
@@ -83,9 +114,11 @@ class Writer:
     """Brings the tables to the rows of the records given, batch after batch; `finish` once
     every batch is written."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, actor: str = "entente seed") -> None:
         self.connection = connection
         self.changes = Changes()
+        self.actor = actor
+        self._audit: list[Row] = []
         # A table empty when the load began holds only rows this load wrote, each record
         # once (a duplicate id is an error): there is nothing to read before writing to it.
         self.empty = {
@@ -121,9 +154,32 @@ class Writer:
             index.create(self.connection)
         self._set_aside = []
 
+    def audit(self, table: str, before: Row | None, after: Row | None) -> None:
+        """Records a change of a claim or a source (written with the batch)."""
+        self._audit.append(
+            {
+                **change_key(table, before or after or {}),
+                "actor": self.actor,
+                "before": audited(table, before),
+                "after": audited(table, after),
+            }
+        )
+
+    def _write_audit(self) -> None:
+        if self._audit:
+            at = dt.datetime.now(dt.UTC)
+            self.connection.execute(
+                insert(metadata.tables["change"]), [{**row, "at": at} for row in self._audit]
+            )
+            self._audit = []
+
     def remove(self, table_name: str, ids: list[str]) -> None:
         """Deletes the rows of `table_name` of these ids (their child rows: `write`)."""
         table = metadata.tables[table_name]
+        if table_name in AUDITED:
+            for row in self.connection.execute(select(table).where(table.c.id.in_(ids))):
+                self.audit(table_name, dict(row._mapping), None)
+            self._write_audit()
         self.connection.execute(delete(table).where(table.c.id.in_(ids)))
         changes = self.changes.of(table_name)
         changes.deleted += len(ids)
@@ -141,6 +197,7 @@ class Writer:
             deleted = self._sync(table, wanted, owners)
             if table.name in CITED:
                 deleted_subjects |= {(CITED[table.name], key[0]) for key in deleted}
+        self._write_audit()
 
     @staticmethod
     def _records(table: Table, rows: list[Row]) -> list[tuple[Any, ...]]:
@@ -209,6 +266,9 @@ class Writer:
             # Nothing stored to compare with: every row is new (their keys are unique: a
             # record is loaded once, and its child rows are keyed by what it lists once).
             self._insert(table, wanted)
+            if table.name in AUDITED:
+                for new in wanted:
+                    self.audit(table.name, None, new)
             changes.inserted += len(wanted)
             if changes.touched is not None:
                 changes.touch(self._records(table, wanted))
@@ -234,7 +294,12 @@ class Writer:
                     changes.touch([record_of(existing)])
             elif any(existing[c] != row[c] for c in columns):
                 to_update.append(row)
+                if table.name in AUDITED:
+                    self.audit(table.name, existing, row)
         to_insert = list(wanted_by_key.values())
+        if table.name in AUDITED:
+            for new in to_insert:
+                self.audit(table.name, None, new)
         changes.touch(record_of(row) for row in to_insert + to_update)
 
         key_match = and_(*(table.c[k] == bindparam(f"k_{k}") for k in keys))

@@ -81,18 +81,22 @@ class SourceCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: Slug
-    title: str = Field(min_length=1)
-    publisher: str | None = None
-    published: PartialDate | None = None
+    id: Slug = Field(description="The source's id (a slug), which citations name.")
+    title: str = Field(min_length=1, description="The source's title, as published.")
+    publisher: str | None = Field(default=None, description="Who published it.")
+    published: PartialDate | None = Field(
+        default=None, description="When it was published, to the precision known."
+    )
     published_note: str | None = Field(
         default=None, description="How the publication date is known, when it is not printed."
     )
-    url: str | None = None
-    language: str = Field(default="en", min_length=2, max_length=8)
-    text: str | None = None
+    url: str | None = Field(default=None, description="Where it was published.")
+    language: str = Field(
+        default="en", min_length=2, max_length=8, description="Its language (BCP 47)."
+    )
+    text: str | None = Field(default=None, description="Its whole text, inline.")
     text_file: str | None = Field(default=None, description="Path relative to the bundle file.")
-    credits: list[str] = []
+    credits: list[str] = Field(default=[], description="Credits it prints (photos, ...).")
 
     @model_validator(mode="after")
     def _one_text(self) -> "SourceCreate":

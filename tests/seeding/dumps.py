@@ -11,7 +11,7 @@ def dump(engine: Engine, *, timestamps: bool = True) -> dict[str, list[tuple[Any
     """Every row of every table in primary-key order (on any engine), without the times
     rows were changed unless `timestamps`; search documents without their numbers, which
     count every document ever written."""
-    skipped = {"doc_id"} | (set() if timestamps else {"changed_at"})
+    skipped = {"doc_id"} | (set() if timestamps else {"changed_at", "at"})
     with engine.connect() as connection:
         dumped = {}
         for table in metadata.sorted_tables:
