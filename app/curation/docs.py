@@ -108,3 +108,10 @@ PROPOSAL_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: _ok(PROPOSAL_EXAMPLE, "The proposal, with its ETag."),
     404: NOT_FOUND_DOC,
 }
+EXTRACT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **KEYED,
+    202: {
+        "description": "The draft, filed as one proposal in the review queue.",
+        "content": {"application/json": {"example": {**PROPOSAL_EXAMPLE, "action": "bundle"}}},
+    },
+}

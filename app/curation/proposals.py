@@ -82,8 +82,10 @@ async def submit(
     if_match: str | None,
     *,
     exists: bool,
+    review: bool = False,
 ) -> Response:
-    """Applies (a reviewer's) or proposes (a contributor's) a write, checked either way."""
+    """Applies (a reviewer's) or proposes (a contributor's, or any with `review`) a write,
+    checked either way."""
     if exists:  # a claim: the version it changes, or that there is none yet
         source_id = payload["source_id"]
         if not await db.run(lambda c: service.source_exists(c, source_id)):
@@ -102,7 +104,7 @@ async def submit(
         if if_match is not None and not names_version(if_match, current):
             return _stale(request, current)
         payload["expected"] = current
-    if principal.role >= Role.REVIEWER:
+    if principal.role >= Role.REVIEWER and not review:
         return await _apply(request, db, payload, principal.name, None)
     try:
         await run_in_threadpool(service.check, db.engine, payload)

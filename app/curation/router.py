@@ -6,9 +6,11 @@ exists names the version it changes (`If-Match`, the ETag of its GET): 428 witho
 when another write came first.
 """
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from app.auth.deps import ContributorDep, ReviewerDep
 from app.claims.models import Rank
@@ -25,6 +27,7 @@ from app.curation.schemas import (
 from app.curation.service import SECTIONS, claim_etag, current_claim
 from app.deps import DatabaseDep, LiveDatabaseDep
 from app.errors import NOT_FOUND_DOC, InvalidInput, NotFound
+from app.extract.stored import draft_of
 from app.http_cache import etag_matches
 from app.responses import detail_response
 from app.sources.models import SourceCreate
@@ -170,6 +173,31 @@ async def create_source(
         raise_text_needed()
     payload = {"action": "source", "record": source.model_dump(mode="json", exclude_none=True)}
     return await proposals.submit(request, db, principal, payload, None, exists=False)
+
+
+@router.post(
+    "/sources/{source_id}/extract",
+    operation_id="extract_source",
+    summary="Draft a source's candidate facts, for review",
+    response_model=ProposalPublic,
+    status_code=202,
+    responses={**docs.EXTRACT_RESPONSES, 404: NOT_FOUND_DOC},
+)
+async def extract_source(
+    request: Request, db: LiveDatabaseDep, principal: ContributorDep, source_id: SourceId
+) -> Response:
+    """Reads the source's stored text as `entente extract` reads an article and files every
+    candidate fact it finds, each citing the text's exact words, as one proposal in the
+    review queue (whatever the key's role): a reviewer accepts it whole, or rejects it and
+    uploads a corrected bundle. Dates resolve against the source's publication date."""
+    draft = await run_in_threadpool(draft_of, db.engine, source_id)
+    payload = {
+        "action": "bundle",
+        "name": f"extract-{source_id}",
+        "format": "json",
+        "text": json.dumps(draft),
+    }
+    return await proposals.submit(request, db, principal, payload, None, exists=False, review=True)
 
 
 @router.post(

@@ -204,3 +204,37 @@ def test_a_405_lists_every_method_of_the_path(client):
     refused = client.patch(CLAIM, json={})
     assert refused.status_code == 405
     assert set(refused.headers["allow"].split(", ")) == {"DELETE", "GET", "HEAD", "PUT"}
+
+
+def test_extracting_a_stored_source_files_its_draft_for_review(client, keys, seeded_engine):
+    report = {
+        **NEW_SOURCE,
+        "text": "Paris, September 2, 2019. Russian President Vladimir Putin and French "
+        "President Emmanuel Macron held talks in Paris on Monday. The two leaders discussed "
+        "the crisis in Libya.",
+    }
+    assert (
+        client.post("/api/v1/sources", json=report, headers=keys[Role.REVIEWER]).status_code == 200
+    )
+    before = knowledge(seeded_engine)
+    extract = "/api/v1/sources/a-later-report/extract"
+    assert client.post(extract).status_code == 401
+    filed = client.post(extract, headers=keys[Role.REVIEWER])  # a reviewer's too: for review
+    assert filed.status_code == 202, filed.text
+    assert filed.json()["action"] == "bundle" and filed.json()["status"] == "proposed"
+    assert knowledge(seeded_engine) == before
+
+    accepted = client.post(
+        f"/api/v1/proposals/{filed.json()['id']}/accept",
+        headers={**keys[Role.REVIEWER], "If-Match": filed.headers["etag"]},
+    )
+    assert accepted.status_code == 200, accepted.text
+    putin = client.get("/api/v1/events", params={"participant": "vladimir-putin", "limit": 100})
+    cited = {c["source"] for e in putin.json()["items"] for c in e["citations"]}
+    assert "a-later-report" in cited
+    assert (
+        client.post(
+            "/api/v1/sources/no-such-source/extract", headers=keys[Role.REVIEWER]
+        ).status_code
+        == 404
+    )
