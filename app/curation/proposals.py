@@ -157,16 +157,7 @@ def _accepting(proposal_id: int | None, reviewer: str | None) -> Any:
         return None
 
     def accept(connection: Connection) -> None:
-        accepted = connection.execute(
-            update(proposal)
-            .where(proposal.c.id == proposal_id, proposal.c.status == ProposalStatus.PROPOSED)
-            .values(
-                status=ProposalStatus.ACCEPTED.value,
-                reviewer=reviewer,
-                decided_at=dt.datetime.now(dt.UTC),
-            )
-        )
-        if accepted.rowcount != 1:
+        if not _decided(connection, proposal_id, ProposalStatus.ACCEPTED, reviewer, None):
             raise Conflict(proposal_id)
 
     return accept
@@ -216,17 +207,29 @@ async def decide(
 
 def _reject(db: Database, proposal_id: int, reviewer: str, reason: str) -> ProposalPublic | None:
     with db.engine.begin() as connection:
-        done = connection.execute(
-            update(proposal)
-            .where(proposal.c.id == proposal_id, proposal.c.status == ProposalStatus.PROPOSED)
-            .values(
-                status=ProposalStatus.REJECTED.value,
-                reviewer=reviewer,
-                decided_at=dt.datetime.now(dt.UTC),
-                reason=reason,
-            )
+        done = _decided(connection, proposal_id, ProposalStatus.REJECTED, reviewer, reason)
+        return one(connection, proposal_id) if done else None
+
+
+def _decided(
+    connection: Connection,
+    proposal_id: int,
+    status: ProposalStatus,
+    reviewer: str | None,
+    reason: str | None,
+) -> bool:
+    """Marks a proposal still proposed as decided; False when it was decided meanwhile."""
+    done = connection.execute(
+        update(proposal)
+        .where(proposal.c.id == proposal_id, proposal.c.status == ProposalStatus.PROPOSED)
+        .values(
+            status=status.value,
+            reviewer=reviewer,
+            decided_at=dt.datetime.now(dt.UTC),
+            reason=reason,
         )
-        return one(connection, proposal_id) if done.rowcount == 1 else None
+    )
+    return bool(done.rowcount == 1)
 
 
 def _utc(at: dt.datetime | None) -> dt.datetime | None:
