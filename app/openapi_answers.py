@@ -9,6 +9,7 @@ responses (`ETag`, `Link`). Problems are sent as `application/problem+json` only
 from typing import Any
 
 from app.errors import PROBLEM_JSON, RETRY_AFTER
+from app.server import MAX_HEAD, MAX_TARGET
 
 PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
 
@@ -51,6 +52,16 @@ API_ANSWERS: dict[str, dict[str, Any]] = {
         "Not acceptable: nothing the operation answers matches `Accept`.",
         406,
         "this resource answers application/json",
+    ),
+    "414": _problem(
+        f"The request's target (path and query string) is over {MAX_TARGET} bytes.",
+        414,
+        f"The request target is over {MAX_TARGET} bytes.",
+    ),
+    "431": _problem(
+        f"The request line and headers are over {MAX_HEAD} bytes.",
+        431,
+        f"The request line and headers are over {MAX_HEAD} bytes.",
     ),
     "500": _problem(
         "An unexpected error; it is logged with the request's id.",
