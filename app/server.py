@@ -76,9 +76,16 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
                 f"The request line and headers are over {MAX_HEAD} bytes."
             ),
         }.get(status, "The request is not valid HTTP/1.1.")
-        body = json.dumps(
-            {"type": "about:blank", "title": status.phrase, "status": status, "detail": detail}
-        ).encode()
+        # The path as far as it was read (not the query, nor more than a line's worth).
+        target = bytes(getattr(self, "url", b"") or b"/").split(b"?", 1)[0][:200]
+        problem = {
+            "type": "about:blank",
+            "title": status.phrase,
+            "status": status,
+            "detail": detail,
+            "instance": target.decode("latin-1") or "/",
+        }
+        body = json.dumps(problem).encode()
         head = [f"HTTP/1.1 {status.value} {status.phrase}".encode()]
         head += [name + b": " + value for name, value in self.server_state.default_headers]
         head += [f"{name}: {value}".encode() for name, value in SECURITY_HEADERS.items()]

@@ -3,7 +3,7 @@ document promises is what `entente serve` answers, uvicorn and the middleware in
 
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from app.main import create_app
 from tests.http.conftest import Served
@@ -26,4 +26,10 @@ schema = schemathesis.openapi.from_dict(create_app().openapi())
 def test_every_operation_keeps_its_contract_over_http(case: schemathesis.Case, served: Served):
     # Every check but "valid data accepted": the schema still admits partial dates, country
     # codes and search text the API refuses with a 422 (its `pattern`s do not yet say so).
-    case.call_and_validate(base_url=served.url, excluded_checks=[positive_data_acceptance])
+    excluded = [positive_data_acceptance]
+    response = case.call(base_url=served.url)
+    if response.status_code in (414, 431):
+        # A request too large to read is refused before it is parsed (documented): schemathesis
+        # does not count these statuses as a rejection of the data it sent.
+        excluded.append(negative_data_rejection)
+    case.validate_response(response, excluded_checks=excluded)

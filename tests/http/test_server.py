@@ -55,7 +55,9 @@ def test_a_100_kb_query_string_is_refused_with_a_414_problem(served: Served):
         f"GET /api/v1/events?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
     )
     assert status == 414
-    assert str(MAX_TARGET) in str(_problem(414, headers, body)["detail"])
+    problem = _problem(414, headers, body)
+    assert str(MAX_TARGET) in str(problem["detail"])
+    assert problem["instance"] == "/api/v1/events"  # every field a Problem has, as documented
 
 
 @pytest.mark.parametrize(
