@@ -11,6 +11,7 @@ shares it, and its revision is that change's number: ETags and cached answers st
 import datetime as dt
 import tempfile
 import threading
+import uuid
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -88,32 +89,39 @@ def _replay(live: Connection, snapshot: Connection, upto: int) -> None:
 
 
 class Snapshots:
-    """The snapshots built so far, by the last change each holds."""
+    """The snapshots built so far, by the database and the last change each holds (and that
+    change's time: a database made again from scratch numbers its changes from 1 again)."""
 
     def __init__(self) -> None:
-        self._kept: OrderedDict[int, Database] = OrderedDict()
+        self._kept: OrderedDict[tuple[str, int, str], tuple[Database, Path]] = OrderedDict()
         self._lock = threading.Lock()
         self._folder = tempfile.TemporaryDirectory(prefix="entente-known-at-")
 
     def at(self, live: Database, upto: int) -> Database:
         """The knowledge base after change `upto`, built on first use (one build at a time:
         a second request for it waits and shares it)."""
+        with live.engine.connect() as reading:
+            made = reading.execute(select(change.c.at).where(change.c.seq == upto)).scalar()
+        key = (live.engine.url.render_as_string(), upto, str(made))
         with self._lock:
-            found = self._kept.get(upto)
+            found = self._kept.get(key)
             if found is not None:
-                self._kept.move_to_end(upto)
-                return found
-            url = f"sqlite:///{Path(self._folder.name) / f'after-{upto}.sqlite3'}"
+                self._kept.move_to_end(key)
+                return found[0]
+            path = Path(self._folder.name) / f"snapshot-{len(self._kept)}-{uuid.uuid4().hex}.db"
+            url = f"sqlite:///{path}"
             migrations.upgrade(url)
             engine = make_engine(url)
             with live.engine.connect() as reading, engine.begin() as writing:
                 writing.exec_driver_sql("PRAGMA foreign_keys = OFF")
                 _replay(reading, writing, upto)
             built = Database(engine, threads=1, budget_seconds=live.budget_seconds)
-            self._kept[upto] = built
+            self._kept[key] = (built, path)
             if len(self._kept) > KEPT:
-                _, dropped = self._kept.popitem(last=False)
+                _, (dropped, dropped_path) = self._kept.popitem(last=False)
                 dropped.close()
+                for file in dropped_path.parent.glob(dropped_path.name + "*"):
+                    file.unlink(missing_ok=True)  # the database and its journal files
             return built
 
 

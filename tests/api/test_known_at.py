@@ -3,6 +3,7 @@
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -14,6 +15,7 @@ from app.seeding.loader import seed
 from tests.api.test_curation import NEW_CLAIM, NEW_SOURCE, TALKS
 from tests.api.test_keys import bearer, make_key
 from tests.conftest import SEED_BUNDLES
+from tests.seeding.test_claims import SOURCE_A, bundle
 
 STATEMENTS = "/api/v1/statements?limit=100"
 
@@ -89,3 +91,21 @@ def test_only_reads_take_known_at_and_a_bad_moment_is_a_422(client):
         refused = client.get(STATEMENTS, params={"known_at": bad})
         assert refused.status_code == 422, bad
         assert refused.json()["errors"][0]["location"] == ["query", "known_at"]
+
+
+def test_two_knowledge_bases_at_the_same_change_number_answer_each_their_own(
+    empty_engine: Engine,
+    fresh_engine: Engine,
+    app_for: Callable[[Engine], FastAPI],
+    tmp_path: Path,
+):
+    # The same records under two sources' names: as many changes in each database.
+    seed(empty_engine, [bundle(tmp_path / "a", "a.yaml", SOURCE_A)])
+    seed(fresh_engine, [bundle(tmp_path / "c", "c.yaml", SOURCE_A.replace("source-a", "source-c"))])
+    now = moment()
+    answers = []
+    for engine in (empty_engine, fresh_engine):
+        with TestClient(app_for(engine)) as client:
+            answers.append(client.get("/api/v1/sources", params={"known_at": now}).json())
+    ids = [{source["id"] for source in answer["items"]} for answer in answers]
+    assert ids == [{"source-a"}, {"source-c"}]
