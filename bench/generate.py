@@ -39,7 +39,7 @@ SOURCE_ID = "synthetic-benchmark"
 SOURCE_TITLE = "Synthetic benchmark data (not real)"
 SOURCE_FILE = "synthetic-benchmark.txt"
 EVENTS_PER_FILE = 100_000
-GENERATOR_VERSION = 1  # bump when the output changes for the same arguments
+GENERATOR_VERSION = 2  # bump when the output changes for the same arguments
 
 # Real ISO 3166-1 alpha-2 codes and short names (60 countries; 200 pairs are drawn from them).
 COUNTRIES = {
@@ -158,15 +158,26 @@ def _pair_weights(n_pairs: int) -> list[float]:
     return weights + [rest * t / total for t in tail]
 
 
+def _code(number: int) -> str:
+    """A record number in letters (`bac`): digits in an excerpt would be read as a year or
+    an amount by the loader's semantic checks."""
+    letters = ""
+    while True:
+        number, digit = divmod(number, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+        if number == 0:
+            return letters
+
+
 def _sentences(rng: random.Random) -> list[str]:
-    """N_SENTENCES distinct sentences (numbered, so that each is unique)."""
+    """N_SENTENCES distinct sentences (each named by its code, so that each is unique)."""
     out = []
     for number in range(1, N_SENTENCES + 1):
         field = rng.choice(TOPIC_FIELDS)
         obj = rng.choice(OBJECTS).format(f=field)
         out.append(
             f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {obj} {rng.choice(CLOSINGS)} "
-            f"(synthetic record {number})."
+            f"(synthetic record {_code(number)})."
         )
     return out
 
@@ -221,10 +232,17 @@ def generate(events: int, out: Path, seed: int = 1) -> dict[str, Any]:
         counts[kind] = counts.get(kind, 0) + n
 
     sentences = _sentences(rng)
-    (out / SOURCE_FILE).write_text(_source_text(sentences), encoding="utf-8")
+    # Sentences that state one record each (a figure's amount, a statement's words): the
+    # loader checks that an excerpt gives what its record says.
+    stated: list[str] = []
 
     def cite() -> str:
         return rng.choice(sentences)
+
+    def state(words: str) -> str:
+        sentence = f"{words} (synthetic record {_code(N_SENTENCES + len(stated) + 1)})."
+        stated.append(sentence)
+        return sentence
 
     # -- the source
     w = Writer(out / "00-source.ndjson")
@@ -387,17 +405,25 @@ def generate(events: int, out: Path, seed: int = 1) -> dict[str, Any]:
         count("events")
         if rng.random() < 1 / STATEMENT_EVERY:
             speaker = rng.choice(participant_ids)
+            words = (
+                f"Cooperation on {main_topic.lower()} and security must deepen for the sake "
+                "of good relations."
+            )
+            mode = rng.choice(("direct_quote", "paraphrase"))
             statements.append(
                 {
                     "id": f"syn-s-{len(statements) + 1:07d}",
                     "speaker": speaker,
                     "event": eid,
                     "date": start,
-                    "text": f"Cooperation on {main_topic.lower()} and security must deepen "
-                    "for the sake of good relations (synthetic statement).",
-                    "mode": rng.choice(("direct_quote", "paraphrase")),
+                    "text": words,
+                    "mode": mode,
                     "topics": event_topics[: rng.randint(1, len(event_topics))],
-                    "citations": [cite()],
+                    "citations": [
+                        state(f'A speaker said: "{words}"')
+                        if mode == "direct_quote"
+                        else state(f"A speaker said that {words[0].lower()}{words[1:-1]}")
+                    ],
                 }
             )
     if ew is not None:
@@ -410,7 +436,12 @@ def generate(events: int, out: Path, seed: int = 1) -> dict[str, Any]:
         trade = rng.uniform(1e8, 3e10)
         previous_year = None
         for year in range(FIRST_YEAR, LAST_YEAR + 1):
-            new_trade = trade * rng.uniform(0.8, 1.25)
+            new_trade = round(trade * rng.uniform(0.8, 1.25) / 1e9, 1) * 1e9 or 1e8
+            text = f"about US${new_trade / 1e9:.1f} billion"
+            said = f"Two-way trade between {COUNTRIES[a]} and {COUNTRIES[b]} was {text}"
+            change = round((new_trade / trade - 1) * 100, 1) if previous_year else None
+            if change is not None:
+                said += f", {'up' if change >= 0 else 'down'} {abs(change)}% on the year before"
             figure: dict[str, Any] = {
                 "id": f"syn-f-{low}-bilateral-trade-{year}",
                 "metric": "bilateral_trade",
@@ -418,19 +449,16 @@ def generate(events: int, out: Path, seed: int = 1) -> dict[str, Any]:
                 "partner": b,
                 "period": str(year),
                 "value": {
-                    "value": round(new_trade, -6),
+                    "value": new_trade,
                     "unit": "USD",
                     "qualifier": "approximately",
-                    "text": f"about US${new_trade / 1e9:.1f} billion",
+                    "text": text,
                 },
                 "label": "two-way trade (synthetic)",
-                "citations": [cite()],
+                "citations": [state(said)],
             }
-            if previous_year is not None:
-                figure["change"] = {
-                    "percent": round((new_trade / trade - 1) * 100, 1),
-                    "relative_to": str(previous_year),
-                }
+            if change is not None:
+                figure["change"] = {"percent": change, "relative_to": str(previous_year)}
             w.line("figures", figure)
             count("figures")
             trade, previous_year = new_trade, year
@@ -443,8 +471,13 @@ def generate(events: int, out: Path, seed: int = 1) -> dict[str, Any]:
                         "country": a,
                         "partner": b,
                         "period": str(year),
-                        "value": {"value": rng.randint(1, 9), "unit": "count"},
-                        "citations": [cite()],
+                        "value": {"value": (meetings := rng.randint(2, 9)), "unit": "count"},
+                        "citations": [
+                            state(
+                                f"The leaders of {COUNTRIES[a]} and {COUNTRIES[b]} met "
+                                f"{meetings} times"
+                            )
+                        ],
                     },
                 )
                 count("figures")
@@ -502,6 +535,7 @@ def generate(events: int, out: Path, seed: int = 1) -> dict[str, Any]:
         count("statements")
     w.close()
 
+    (out / SOURCE_FILE).write_text(_source_text(sentences + stated), encoding="utf-8")
     manifest = {
         "synthetic": True,
         "note": "SYNTHETIC benchmark data, not real; generated by bench/generate.py",
