@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 
 from app.db import Database, open_database
 from app.errors import InvalidInput
-from app.values import has_control_characters
+from app.values import as_utc, has_control_characters
 
 
 @lru_cache(maxsize=1)
@@ -54,8 +54,7 @@ async def database_then(
         raise InvalidInput(("query", "known_at"), f"not a moment: {exc}") from None
     from app.curation.snapshot import SNAPSHOTS, last_change_at  # the write side, on demand
 
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    upto = await live.run(lambda connection: last_change_at(connection, moment))
+    upto = await live.run(lambda connection: last_change_at(connection, as_utc(moment)))
     return await run_in_threadpool(SNAPSHOTS.at, live, upto)
 
 

@@ -211,3 +211,9 @@ class Ref:
     """Marks a field as a reference to an entity of `kind`; the seed loader checks it exists."""
 
     kind: str
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A time with its zone: one with none is UTC (as SQLite keeps every time, and as a
+    client's `known_at` without a zone is read)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -20,7 +20,9 @@ from app.curation.schemas import (
 )
 from app.db import Database
 from app.errors import NotFound, problem_response
+from app.links import api_url
 from app.seeding.errors import SeedFailed
+from app.values import as_utc
 
 proposal = Proposal.__table__  # type: ignore[attr-defined]
 change = Change.__table__  # type: ignore[attr-defined]
@@ -112,9 +114,7 @@ async def submit(
         return _refused(request, failed)
     made = await run_in_threadpool(_propose, db, payload, principal.name)
     response = Response(made.model_dump_json(), status_code=202, media_type="application/json")
-    response.headers["Location"] = (
-        f"{request.scope.get('root_path', '')}/api/v1/proposals/{made.id}"
-    )
+    response.headers["Location"] = api_url(f"/api/v1/proposals/{made.id}")
     response.headers["ETag"] = etag(made)
     return response
 
@@ -234,7 +234,7 @@ def _decided(
 
 def _utc(at: dt.datetime | None) -> dt.datetime | None:
     """A time as stored (SQLite keeps no zone: its times are UTC)."""
-    return at.replace(tzinfo=dt.UTC) if at is not None and at.tzinfo is None else at
+    return None if at is None else as_utc(at)
 
 
 def _public(row: Any) -> ProposalPublic:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 
 from app.claims.models import Claim
-from app.seeding.bundle import SECTION_KINDS
+from app.seeding.bundle import KIND_SECTIONS
 from app.seeding.errors import SeedError, SeedFailed
 from app.seeding.loader import seed, validate, withdraw_claims
 from app.seeding.write import Changes
@@ -26,7 +26,8 @@ from app.sources.models import Source
 
 claim = Claim.__table__  # type: ignore[attr-defined]
 source = Source.__table__  # type: ignore[attr-defined]
-SECTIONS = {kind: section for section, kind in SECTION_KINDS.items() if kind != "source"}
+# The kinds of record a source claims (a source is no claim).
+SECTIONS = {kind: section for kind, section in KIND_SECTIONS.items() if kind != "source"}
 # The name of the bundle a claim written over HTTP belongs to: a bundle file loaded again
 # withdraws the claims it no longer makes, never these.
 API_BUNDLE = "api"

@@ -28,6 +28,7 @@ from app.seeding.derived import refresh_derived
 from app.seeding.loader import country_rows
 from app.seeding.write import Writer
 from app.sources.models import Source
+from app.values import as_utc
 
 change = Change.__table__  # type: ignore[attr-defined]
 claim = Claim.__table__  # type: ignore[attr-defined]
@@ -81,8 +82,7 @@ def _replay(live: Connection, snapshot: Connection, upto: int) -> None:
     writer.write(country_rows(snapshot))
     writer.finish()
     refresh_derived(snapshot, None)
-    at = feed[-1]["at"] if feed else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)  # SQLite keeps UTC, with no zone
+    at = as_utc(feed[-1]["at"]) if feed else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     snapshot.execute(
         update(revision).where(revision.c.id == 1).values(revision=upto, changed_at=at)
     )

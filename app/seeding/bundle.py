@@ -28,6 +28,8 @@ SECTION_KINDS = {
     "statements": "statement",
     "assessments": "assessment",
 }
+# Entity kind -> the section whose records define it.
+KIND_SECTIONS = {kind: section for section, kind in SECTION_KINDS.items()}
 
 
 class Bundle(BaseModel):

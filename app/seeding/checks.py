@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, bindparam, text
 
 from app.countries.models import CountryCreate
-from app.seeding.bundle import SECTION_KINDS
+from app.seeding.bundle import KIND_SECTIONS, SECTION_KINDS
 from app.seeding.errors import SeedError
 from app.seeding.parse import RawRecord
 from app.seeding.semantics import Semantics, near_miss
@@ -51,14 +51,11 @@ def _shape(model_type: type[BaseModel]) -> tuple[tuple[tuple[str, str], ...], tu
     return tuple(refs), nested
 
 
-_SECTIONS = {kind: section for section, kind in SECTION_KINDS.items()}
-
-
 def unknown(kind: str, ref_id: str) -> str:
     """The error of a reference to a record that no bundle of the run defines and the
     database does not hold, with where such a record is defined."""
     return (
-        f"unknown {kind} '{ref_id}': define it under `{_SECTIONS[kind]}:` in this bundle or "
+        f"unknown {kind} '{ref_id}': define it under `{KIND_SECTIONS[kind]}:` in this bundle or "
         "in another bundle given with it, or seed the bundle that defines it first"
     )
 

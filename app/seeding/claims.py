@@ -20,15 +20,14 @@ from app.claims.models import Claim, ClaimDispute, Rank
 from app.claims.service import stored_claims
 from app.countries.models import CountryCreate
 from app.events.models import EventDocument
-from app.seeding.bundle import SECTION_KINDS
+from app.seeding.bundle import KIND_SECTIONS, SECTION_KINDS
 from app.seeding.parse import RawRecord, item_model
 from app.seeding.rows import ENTITIES, Row, Rows, build_rows, removal_rows
-from app.seeding.write import KEYS_A_QUERY, Writer
+from app.seeding.write import Writer, chunks
 
 claim = Claim.__table__  # type: ignore[attr-defined]
 dispute = ClaimDispute.__table__  # type: ignore[attr-defined]
 document = EventDocument.__table__  # type: ignore[attr-defined]
-SECTIONS = {kind: section for section, kind in SECTION_KINDS.items()}
 Key = tuple[str, str]  # (kind, entity id)
 
 
@@ -63,12 +62,6 @@ def claim_row(kind: str, model: BaseModel, source_id: str, bundle: str) -> Row:
         "bundle": bundle,
         "record": _cited(record, source_id),
     }
-
-
-def _chunks(keys: Iterable[Key]) -> Iterable[list[Key]]:
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), KEYS_A_QUERY):
-        yield ordered[start : start + KEYS_A_QUERY]
 
 
 class ClaimPass:
@@ -119,7 +112,7 @@ class ClaimPass:
             return set()
         mine = {(row["kind"], row["entity_id"], row["source_id"]) for row in self._claims}
         found = set()
-        for chunk in _chunks(keys):
+        for chunk in chunks(sorted(keys)):
             stored = select(claim.c.kind, claim.c.entity_id, claim.c.source_id).where(
                 tuple_(claim.c.kind, claim.c.entity_id).in_(chunk)
             )
@@ -163,18 +156,18 @@ class ClaimPass:
         """Writes the entities `keys` from their stored claims merged; removes those that no
         claim supports any more."""
         countries = {key for key in keys if key[0] == "country"}
-        for chunk in _chunks(keys - countries):
+        for chunk in chunks(sorted(keys - countries)):
             claims = stored_claims(self.connection, chunk)
             rows, gone = Rows(), []
             for kind, entity_id in chunk:
                 found = claims.get((kind, entity_id), [])
                 rows.own("claim_dispute", kind, entity_id)
                 if not found:
-                    removal_rows(SECTIONS[kind], entity_id, rows)
+                    removal_rows(KIND_SECTIONS[kind], entity_id, rows)
                     gone.append((kind, entity_id))
                     continue
-                record = item_model(SECTIONS[kind]).model_validate(merge(kind, found))
-                build_rows(SECTIONS[kind], record, rows, None)
+                record = item_model(KIND_SECTIONS[kind]).model_validate(merge(kind, found))
+                build_rows(KIND_SECTIONS[kind], record, rows, None)
                 rows["claim_dispute"] += [
                     {"kind": kind, "entity_id": entity_id, "field": name}
                     for name in disputed(found)
@@ -185,7 +178,7 @@ class ClaimPass:
                     self.connection.execute(
                         delete(document).where(document.c.event_id == entity_id)
                     )
-                self.writer.remove(ENTITIES[SECTIONS[kind]][0], [entity_id])
+                self.writer.remove(ENTITIES[KIND_SECTIONS[kind]][0], [entity_id])
 
 
 def claims_of(connection: Connection, source_id: str) -> list[Any]:

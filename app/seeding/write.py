@@ -105,7 +105,8 @@ def change_key(table: str, row: Row) -> dict[str, str]:
     return {"kind": "source", "entity_id": row["id"], "source_id": row["id"]}
 
 
-def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+def chunks(items: list[Any]) -> Iterator[list[Any]]:
+    """`items` a query's worth at a time (`KEYS_A_QUERY`)."""
     for start in range(0, len(items), KEYS_A_QUERY):
         yield items[start : start + KEYS_A_QUERY]
 
@@ -246,7 +247,7 @@ class Writer:
         else:
             keys = sorted({tuple(row[c] for c in columns) for row in wanted})
         found: list[Row] = []
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys):
             if len(columns) == 1:
                 condition = table.c[columns[0]].in_([key[0] for key in chunk])
             else:
