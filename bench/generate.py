@@ -3,8 +3,10 @@
     python bench/generate.py --events 1000000 --out bench/out/kb-1000000
 
 Nothing in it is real: one source, `synthetic-benchmark` ("Synthetic benchmark data (not
-real)"), whose text is made of generated sentences, states every fact; every record id
-starts with `syn-`; people, places and topics are invented. Only the country codes are
+real)"), whose text is made of generated sentences, states the events, mechanisms and
+assessments, and dispatches of 500 records each (`synthetic-benchmark-dispatch-NNNN`) the
+figures and statements, each in a sentence of its own; every record id starts with
+`syn-`; people, places and topics are invented. Only the country codes are
 real (ISO 3166-1 alpha-2), so that the API's country filters work on it. Keep it out of
 `seed/`: it lives under `bench/out/`, which git ignores.
 
@@ -14,13 +16,15 @@ The output folder holds:
 - `00-source.ndjson`: the source (its `text_file` is the file above);
 - `10-reference.ndjson`: people, places and topics;
 - `20-events-NNN.ndjson`: the events, 100,000 a file (a parent before its children);
-- `30-facts.ndjson`: figures, mechanisms, statements and assessments;
+- `30-facts.ndjson`: mechanisms and assessments;
+- `40-dispatch-NNNN.ndjson` and `synthetic-benchmark-dispatch-NNNN.txt`: a dispatch source,
+  its text, and the figures and statements it states;
 - `manifest.json`: what was asked and how many records of each kind were written.
 
 Every line is `{"<section>": <record>}` in the shape of a YAML bundle's list item, and
-every file starts with `{"default_source": "synthetic-benchmark"}` so that a bare-string
-citation is an excerpt of that source. Every excerpt is one sentence of the source text.
-The same arguments always give the same files (seeded random numbers).
+every file starts with its `{"default_source": ...}` so that a bare-string citation is an
+excerpt of that source, the source that claims the file's records. Every excerpt is one
+sentence of the source text. The same arguments always give the same files (seeded random numbers).
 """
 
 from __future__ import annotations
@@ -39,7 +43,9 @@ SOURCE_ID = "synthetic-benchmark"
 SOURCE_TITLE = "Synthetic benchmark data (not real)"
 SOURCE_FILE = "synthetic-benchmark.txt"
 EVENTS_PER_FILE = 100_000
-GENERATOR_VERSION = 2  # bump when the output changes for the same arguments
+GENERATOR_VERSION = 3  # bump when the output changes for the same arguments
+# Records (figures, statements) a dispatch source states: about an article's worth of text.
+DISPATCH_RECORDS = 500
 
 # Real ISO 3166-1 alpha-2 codes and short names (60 countries; 200 pairs are drawn from them).
 COUNTRIES = {
@@ -207,10 +213,10 @@ def _random_day(rng: random.Random) -> dt.date:
 class Writer:
     """One NDJSON bundle file: `default_source` first, then one record a line."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, source_id: str = SOURCE_ID) -> None:
         self.path = path
         self.file = path.open("w", encoding="utf-8")
-        self.line("default_source", SOURCE_ID)
+        self.line("default_source", source_id)
 
     def line(self, section: str, record: Any) -> None:
         self.file.write(json.dumps({section: record}, ensure_ascii=False, separators=(",", ":")))
@@ -224,7 +230,7 @@ def generate(events: int, out: Path, seed: int = 1) -> dict[str, Any]:
     """Writes the bundles for `events` events into `out`; returns the manifest."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("*.ndjson"):
+    for old in [*out.glob("*.ndjson"), *out.glob(f"{SOURCE_ID}*.txt")]:
         old.unlink()
     counts: dict[str, int] = {}
 
@@ -243,6 +249,10 @@ def generate(events: int, out: Path, seed: int = 1) -> dict[str, Any]:
         sentence = f"{words} (synthetic record {_code(N_SENTENCES + len(stated) + 1)})."
         stated.append(sentence)
         return sentence
+
+    # Records that state their own sentence (figures, statements), reported by dispatches
+    # of their own (`_write_dispatches`).
+    dispatched: list[tuple[str, dict[str, Any]]] = []
 
     # -- the source
     w = Writer(out / "00-source.ndjson")
@@ -459,26 +469,28 @@ def generate(events: int, out: Path, seed: int = 1) -> dict[str, Any]:
             }
             if change is not None:
                 figure["change"] = {"percent": change, "relative_to": str(previous_year)}
-            w.line("figures", figure)
+            dispatched.append(("figures", figure))
             count("figures")
             trade, previous_year = new_trade, year
             if pair_index < BUSY_PAIRS:
-                w.line(
-                    "figures",
-                    {
-                        "id": f"syn-f-{low}-leader-meetings-{year}",
-                        "metric": "leader_meetings",
-                        "country": a,
-                        "partner": b,
-                        "period": str(year),
-                        "value": {"value": (meetings := rng.randint(2, 9)), "unit": "count"},
-                        "citations": [
-                            state(
-                                f"The leaders of {COUNTRIES[a]} and {COUNTRIES[b]} met "
-                                f"{meetings} times"
-                            )
-                        ],
-                    },
+                dispatched.append(
+                    (
+                        "figures",
+                        {
+                            "id": f"syn-f-{low}-leader-meetings-{year}",
+                            "metric": "leader_meetings",
+                            "country": a,
+                            "partner": b,
+                            "period": str(year),
+                            "value": {"value": (meetings := rng.randint(2, 9)), "unit": "count"},
+                            "citations": [
+                                state(
+                                    f"The leaders of {COUNTRIES[a]} and {COUNTRIES[b]} met "
+                                    f"{meetings} times"
+                                )
+                            ],
+                        },
+                    )
                 )
                 count("figures")
         if pair_index < BUSY_PAIRS:
@@ -530,12 +542,12 @@ def generate(events: int, out: Path, seed: int = 1) -> dict[str, Any]:
                 },
             )
             count("assessments")
-    for statement in statements:
-        w.line("statements", statement)
-        count("statements")
     w.close()
+    dispatched += [("statements", statement) for statement in statements]
+    count("statements", len(statements))
+    count("sources", _write_dispatches(out, dispatched))
 
-    (out / SOURCE_FILE).write_text(_source_text(sentences + stated), encoding="utf-8")
+    (out / SOURCE_FILE).write_text(_source_text(sentences), encoding="utf-8")
     manifest = {
         "synthetic": True,
         "note": "SYNTHETIC benchmark data, not real; generated by bench/generate.py",
@@ -550,6 +562,38 @@ def generate(events: int, out: Path, seed: int = 1) -> dict[str, Any]:
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return manifest
+
+
+def _write_dispatches(out: Path, records: list[tuple[str, dict[str, Any]]]) -> int:
+    """Writes the records that state their own sentence as the claims of dispatches: each
+    `DISPATCH_RECORDS` of them a source of its own, whose text is their sentences, in a
+    bundle file whose `default_source` it is. A large knowledge base is told by many
+    sources of an article's size, not by one text of megabytes. Returns how many."""
+    dispatches = 0
+    for start in range(0, len(records), DISPATCH_RECORDS):
+        dispatches += 1
+        chunk = records[start : start + DISPATCH_RECORDS]
+        source_id = f"{SOURCE_ID}-dispatch-{dispatches:04d}"
+        text_file = f"{source_id}.txt"
+        sentences = [record["citations"][0] for _, record in chunk]
+        (out / text_file).write_text(_source_text(sentences), encoding="utf-8")
+        w = Writer(out / f"40-dispatch-{dispatches:04d}.ndjson", source_id)
+        w.line(
+            "sources",
+            {
+                "id": source_id,
+                "title": f"Synthetic dispatch {dispatches} (not real)",
+                "publisher": "Entente benchmark generator (bench/generate.py)",
+                "published": "2024",
+                "published_note": "Synthetic: generated for benchmarks; states nothing real.",
+                "language": "en",
+                "text_file": text_file,
+            },
+        )
+        for section, record in chunk:
+            w.line(section, record)
+        w.close()
+    return dispatches
 
 
 def generator_fingerprint() -> str:

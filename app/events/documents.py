@@ -11,8 +11,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, delete, insert, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, delete, select
 
+from app.db import insert_rows
 from app.events.models import (
     Event,
     EventCountry,
@@ -252,8 +253,7 @@ def _insert(connection: Connection, statements: Statements, params: dict[str, An
         {"event_id": public.id, "body": public.model_dump_json()}
         for public in build_events(connection, statements, params)
     ]
-    if rows:
-        connection.execute(insert(document), rows)
+    insert_rows(connection, document, rows)
     return len(rows)
 
 

@@ -43,14 +43,17 @@ _STRAIGHTENED = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 _MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
 _MONTH = "(?P<month>" + "|".join(_MONTHS) + ")"
 _RELATIVE = r"(?:(?P<rel>[Ll]ast|[Tt]his|[Nn]ext)\s+)?"
+# Every date starts a word with a digit, a month's capital or a relative word: the lookahead
+# turns every other position away before the alternatives are tried (docs/BENCHMARKS.md).
 _DATES = re.compile(
+    r"\b(?=[0-9JFMASONDLlTtNn])(?:"
     rf"(?P<d1>\d{{1,2}})\s+{_MONTH},?(?:\s+(?P<y1>\d{{4}}))?"
     r"|"
     + _MONTH.replace("month", "month2")
     + r"\s+(?P<d2>\d{1,2})(?:\s*[-–]\s*(?P<d3>\d{1,2}))?\b(?:,?\s+(?P<y2>\d{4}))?"
     r"|" + _RELATIVE + _MONTH.replace("month", "month3") + r"(?:\s+(?P<y3>\d{4}))?\b"
     r"|\b(?P<y4>(?:19|20)\d{2})\b"
-    r"|\b(?P<rel2>[Ll]ast|[Tt]his|[Nn]ext) year\b"
+    r"|\b(?P<rel2>[Ll]ast|[Tt]his|[Nn]ext) year\b)"
 )
 
 

@@ -18,7 +18,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     delete,
-    insert,
     select,
     text,
     tuple_,
@@ -26,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from app.db import insert_rows
 from app.models import metadata
 from app.seeding.rows import OWNER_COLUMNS, Row, Rows
 from app.sources.models import SubjectType
@@ -169,8 +169,10 @@ class Writer:
     def _write_audit(self) -> None:
         if self._audit:
             at = dt.datetime.now(dt.UTC)
-            self.connection.execute(
-                insert(metadata.tables["change"]), [{**row, "at": at} for row in self._audit]
+            insert_rows(
+                self.connection,
+                metadata.tables["change"],
+                [{**row, "at": at} for row in self._audit],
             )
             self._audit = []
 
@@ -206,36 +208,6 @@ class Writer:
         columns = OWNER_COLUMNS.get(table.name) or [c.name for c in table.primary_key.columns]
         return [tuple(row[c] for c in columns) for row in rows]
 
-    def _insert(self, table: Table, rows: list[Row]) -> None:
-        """Inserts `rows` through the driver in one call, each value as SQLAlchemy would bind
-        it (its column type's bind processor): SQLAlchemy's own executemany spends more per
-        row than SQLite does (docs/BENCHMARKS.md). PostgreSQL copies them in (COPY)."""
-        dialect = self.connection.dialect
-        names = [column.name for column in table.columns]
-        processors = [
-            column.type.dialect_impl(dialect).bind_processor(dialect) for column in table.columns
-        ]
-        values = [
-            tuple(
-                value if value is None or process is None else process(value)
-                for value, process in zip(map(row.get, names), processors)  # noqa: B905
-            )
-            for row in rows
-        ]
-        cursor: Any = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            if dialect.name == "postgresql":
-                with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-                    for row in values:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join("?" * len(names))
-                cursor.executemany(
-                    f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", values
-                )
-        finally:
-            cursor.close()
-
     def _existing(self, table: Table, wanted: list[Row], owners: set[tuple[Any, ...]]) -> list[Row]:
         """The stored rows the batch could change: those of its keys, or of its owners."""
         if table.name in self.empty:
@@ -266,7 +238,7 @@ class Writer:
         if table.name in self.empty:
             # Nothing stored to compare with: every row is new (their keys are unique: a
             # record is loaded once, and its child rows are keyed by what it lists once).
-            self._insert(table, wanted)
+            insert_rows(self.connection, table, wanted)
             if table.name in AUDITED:
                 for new in wanted:
                     self.audit(table.name, None, new)
@@ -313,7 +285,7 @@ class Writer:
                 ],
             )
         if to_insert:
-            self._insert(table, to_insert)
+            insert_rows(self.connection, table, to_insert)
         if to_update:
             values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in columns if c not in keys}
             self.connection.execute(

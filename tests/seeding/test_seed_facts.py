@@ -96,7 +96,7 @@ def test_the_august_2019_visit_its_talks_and_press_conference(seeded_engine: Eng
         "nearly",
     )
     assert talks["format"] == "closed talks"
-    assert '"joint_statement": false' in talks["outcomes"]
+    assert json.loads(talks["outcomes"]) == {"joint_statement": False}
     topics = {
         r["topic_id"]
         for r in rows(
