@@ -66,6 +66,34 @@ def _clean_name(text: str) -> str:
     return re.sub(r"['’]s?$", "", text).strip()
 
 
+# The last words of an office ("Minister of the Armed Forces"), never a person's name.
+_PORTFOLIO = {
+    "Affairs", "Forces", "Defence", "Defense", "Interior", "Economy", "Finance", "Justice",
+    "Health", "Education", "Trade", "Industry", "Culture", "Agriculture", "Security", "State",
+    "Development", "Energy", "Environment", "Commerce", "Treasury", "Labour", "Labor",
+    "Transport", "Cooperation", "Relations", "Europe", "Ministry", "Office", "Department",
+}  # fmt: skip
+_OFFICE = re.compile(rf"\b(?:{_TITLE}|Minister|Secretary)\s+(?:of|for)\s+$")
+
+
+def _titled_name(sent: Span, ent: Span) -> tuple[str, str] | None:
+    """The name at the end of an entity the recognizer read as an organization after an
+    office: "Minister of [the Armed Forces Florence Parly]" is Florence Parly."""
+    if ent.label_ not in ("ORG", "FAC", "PRODUCT", "WORK_OF_ART"):
+        return None
+    office = _OFFICE.search(sent.text[: ent.start_char - sent.start_char])
+    if not office:
+        return None
+    words = [t for t in ent if not t.is_punct]
+    tail = words[-2:]
+    if len(words) < 3 or not all(t.is_title and t.is_alpha for t in tail):
+        return None
+    if any(t.text in _PORTFOLIO or t.is_stop for t in tail):
+        return None
+    title = sent.text[office.start() : tail[0].idx - sent.start_char].strip()
+    return " ".join(t.text for t in tail), title
+
+
 class People:
     def __init__(self, known: Known) -> None:
         self.known = known
@@ -82,9 +110,8 @@ class People:
         counterpart X" takes the title of the other person named."""
         found: list[Person] = []
         for ent in sent.ents:
-            if ent.label_ != "PERSON":
-                continue
-            name = _clean_name(ent.text)
+            office = None if ent.label_ == "PERSON" else _titled_name(sent, ent)
+            name = _clean_name(ent.text) if ent.label_ == "PERSON" else office and office[0]
             if not name or geo.country_of(name) or not name[0].isupper():
                 continue
             before = sent.text[: ent.start_char - sent.start_char]
@@ -94,6 +121,8 @@ class People:
                 continue
             if not person.citations:
                 person.citations.append(sent.text.strip())
+            if office and person.title is None:
+                person.title, person.title_citation = office[1], sent.text.strip()
             described = _BEFORE.search(before)
             appositive = _OF.match(after)
             if described or appositive:
