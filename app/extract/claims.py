@@ -13,7 +13,21 @@ _QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 
 MECHANISM = re.compile(
     r"\b(?:(?:[A-Z][\w-]*|of|for|on)(?:,\s+|\s+and\s+|\s+))*?[A-Z][\w-]*\s+"
-    r"(?P<kind>Committee|Commission|Council|Dialogue|Forum)\b"
+    r"(?P<kind>Committee|Commission|Council|Dialogue|Forum|Consultations)\b"
+    r"(?:\s+(?:on|for)\s+[A-Z][\w-]*(?:\s+(?:and\s+)?[A-Z][\w-]*)*)?"
+)
+# Formats and practices named in lower case: "the Normandy format", "shuttle diplomacy",
+# "the German-Chinese intergovernmental consultations", "a strategic dialogue".
+FORMAT = re.compile(
+    r"\b(?:[A-Z][\w-]*\s+)*?(?:[A-Z][\w+-]*\s+(?P<kind>format)\b|(?:[A-Z][\w-]*\s+)?"
+    r"(?:shuttle diplomacy|(?:intergovernmental|inter-governmental|government|strategic|"
+    r"high-level|2\+2) (?:consultations|dialogue|security dialogue)))\b"
+)
+KINDS = {"consultations": "dialogue", "format": "dialogue", "": "dialogue"}
+# A later mention of a mechanism by its kind: "the council", "their "2+2" security council".
+_AGAIN = re.compile(
+    r"\b(?:the|its|their)\s+(?:[\"“][^\"”]+[\"”]\s+)?(?:[a-z-]+\s+)?"
+    r"(?P<kind>council|committee|commission|dialogue|forum|format|consultations|mechanism)\b"
 )
 _GLOBAL = re.compile(r"\bUN\b|United Nations|European|State Council|Security Council|Federation")
 STATUS = [
@@ -33,56 +47,88 @@ class Mechanism:
     dated: bool
     countries: list[str]
     citations: list[str] = field(default_factory=list)
+    rank: tuple[int, bool] = (-1, False)
+    """How much the status is the article's news: a change said in the main clause first."""
 
 
-_ACTIVE = r"\b(?<!not been )(?:met|meets|convened|held (?:its|a)|meet again)\b"
-_FUTURE = re.compile(r"\b(?:due to|will|plans? to|expected to|to be)\s+$", re.I)
-
-
+_ACTIVE = r"\b(?<!not been )(?<!not )(?:met|meets|convened|held (?:its|a)|meet again)\b"
+_FUTURE = re.compile(r"\b(?:due to|will|would|plans? to|expected to|to be)\s+$", re.I)
 _FUTURE_ONLY = re.compile(r"\b(?:due to|will|plans? to|expected to|to be)\s+\w+", re.I)
+# Words that set a status in the past of the article's news: "which had been suspended
+# since 2011", "had not met since 2019".
+_PAST = re.compile(r"\bhad(?: not)?(?: been)?\s+$")
+_RELATIVE = re.compile(r"\b(?:which|who|that)\s+(?:\w+\s+){0,6}$")
 
 
-def _status(sentence: Sentence, start: int, end: int) -> tuple[str | None, When | None]:
-    """The status a sentence gives a mechanism named at start:end, and its date: the last
-    status word after the name ("established in 2014, met in September": active), else the
-    nearest before it ("have been resumed, including the ... Committee"); a status still to
-    come ("is due to resume") is none."""
+def _status(
+    sentence: Sentence, start: int, end: int
+) -> tuple[str | None, When | None, tuple[int, bool]]:
+    """The status a sentence gives a mechanism named at start:end, its date and its rank:
+    the last status word after the name ("established in 2014, met in September": active),
+    else the nearest before it ("have been resumed, including the ... Committee"); a status
+    still to come ("is due to resume") is none; a status in a clause of background ("which
+    had been suspended") ranks below one of the main clause, "active" below a change."""
     text = sentence.raw
     found: list[tuple[int, int, str]] = []
     for status, pattern in [*STATUS, ("active", _ACTIVE)]:
         for match in re.finditer(pattern, text, re.I):
             if not _FUTURE.search(text[: match.start()]):
                 found.append((match.start(), match.end(), status))
-    after = sorted(f for f in found if f[0] >= end)
-    before = sorted(f for f in found if f[1] <= start)
+
+    def weight(status: tuple[int, int, str]) -> tuple[int, int]:
+        lead = text[max(0, status[0] - 60) : status[0]]
+        return (not _PAST.search(lead), not _RELATIVE.search(lead))
+
+    best = max((weight(f) for f in found), default=(0, 0))
+    pool = [f for f in found if weight(f) == best]
+    after = sorted(f for f in pool if f[0] >= end)
+    before = sorted(f for f in pool if f[1] <= start)
     chosen = after[-1] if after else before[-1] if before else None
     if chosen is None:
-        return None, None
+        return None, None, (-1, False)
     clause = text[chosen[1] :].split(",")[0]
     dated = [w for at, w in sentence.dates if chosen[1] <= at < chosen[1] + len(clause)]
-    return chosen[2], dated[0] if dated else None
+    return chosen[2], dated[0] if dated else None, (sum(best), chosen[2] != "active")
+
+
+def _named(text: str) -> list[tuple[str, str, int, int]]:
+    """(name, kind, start, end) of each mechanism the text names."""
+    found = []
+    for pattern in (MECHANISM, FORMAT):
+        for match in pattern.finditer(text):
+            name = re.sub(r"^(?:The|Many|And|Its|Their)\s+", "", match.group()).strip()
+            if _GLOBAL.search(name) or len(name.split()) < 2:
+                continue
+            kind = (match["kind"] or "").lower()
+            found.append((name[0].upper() + name[1:], KINDS.get(kind, kind), *match.span()))
+    return found
 
 
 def find_mechanisms(article: Article) -> list[Mechanism]:
     found: dict[str, Mechanism] = {}
+    mentions = [
+        (sentence, *named) for sentence in article.sentences for named in _named(sentence.raw)
+    ]
     for sentence in article.sentences:
-        text = sentence.raw
-        for match in MECHANISM.finditer(text):
-            name = re.sub(r"^(?:The|Many|And)\s+", "", match.group()).strip()
-            if _GLOBAL.search(name) or len(name.split()) < 2:
-                continue
-            status, own = _status(sentence, match.start(), match.end())
-            if status is None and _FUTURE_ONLY.search(text):
-                continue  # "is due to resume": no status yet
-            status = status or "active"
-            when = own or When(article.published.strftime("%Y-%m"))
-            countries = sentence.countries[:2] if len(sentence.countries) >= 2 else article.pair
-            mechanism = found.setdefault(
-                name,
-                Mechanism(name, match["kind"].lower(), status, when, own is not None, countries),
-            )
-            if sentence.text not in mechanism.citations:
-                mechanism.citations.append(sentence.text)
+        for match in _AGAIN.finditer(sentence.raw):
+            kind = KINDS.get(match["kind"], match["kind"])
+            same = [m for m in mentions if m[2] == kind or match["kind"] == "mechanism"]
+            if same and not _named(sentence.raw):
+                mentions.append((sentence, same[0][1], kind, *match.span()))
+    for sentence, name, kind, start, end in mentions:
+        status, own, rank = _status(sentence, start, end)
+        if status is None and _FUTURE_ONLY.search(sentence.raw):
+            continue  # "is due to resume": no status yet
+        when = own or When(article.published.strftime("%Y-%m"))
+        countries = sentence.countries[:2] if len(sentence.countries) >= 2 else article.pair
+        mechanism = found.setdefault(
+            name, Mechanism(name, kind, status or "active", when, own is not None, countries)
+        )
+        if status and rank > mechanism.rank:
+            mechanism.status, mechanism.when, mechanism.dated = status, when, own is not None
+            mechanism.rank = rank
+        if sentence.text not in mechanism.citations:
+            mechanism.citations.append(sentence.text)
     return [m for m in found.values() if m.countries]
 
 
