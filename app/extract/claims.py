@@ -173,7 +173,8 @@ STANCES = [
     ("hostile", r"\bhostil|\bconfrontation"),
     (
         "cooling",
-        r"\btensions? (?:escalat|rose|grew|mount)|\bdeteriorat|\bworsen|\bstrain|\bcooling\b",
+        r"\btensions? (?:escalat|rose|grew|mount)|\bdeteriorat|\bworsen|\bstrain|\bcooling\b|"
+        r"\bsour(?:ed|ing)\b",
     ),
     ("cold", r"\bcold\b|\bfrozen\b|\bchill"),
     ("warming", r"\bwarming\b|\bimprov|\bstrengthen|\bboost|\brestore|\brapprochement"),
@@ -214,45 +215,109 @@ class Assessment:
     citation: str
 
 
+_RELATIONS = re.compile(r"\b(?:relations|ties|relationship)\b")
+_PAIR = re.compile(
+    r"\bbetween (?:the )?([A-Z][\w-]+) and (?:the )?[A-Z][\w-]+|"
+    r"\b([A-Z][a-z]+)-[A-Z][a-z]+ (?:relations|ties)"
+)
+
+
+def _clauses(text: str) -> list[str]:
+    """The parts of a sentence that each speak of relations with a stance of their own ("ties
+    with the West still remaining in a cold state ..., relations between Russia and France
+    are continuing to improve"): split at the commas before a new mention of relations."""
+    cuts = [0]
+    for match in _RELATIONS.finditer(text):
+        comma = text.rfind(",", cuts[-1], match.start())
+        if comma > cuts[-1] and any(_said_now(p, text[cuts[-1] : comma]) for _, p in STANCES):
+            cuts.append(comma + 1)
+    return [text[a:b] for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """ "relations between Russia and France ..., as well as between Russia and the EU and the
+    West": each pair the clause names."""
+    found = [(m[1] or m[2], m[0].replace("-", " and ")) for m in _PAIR.finditer(text)]
+    more = re.search(
+        r"\bas well as between (?:the )?[A-Z][\w-]+ and .+? and (?:the )?([A-Z]\w+)", text
+    )
+    if found and more:
+        found.append((found[-1][0], f"between {found[-1][0]} and the {more[1]}"))
+    return found
+
+
 def find_assessments(
     article: Article, organizations: dict[str, tuple[str, str, str]]
 ) -> list[Assessment]:
     found: list[Assessment] = []
     for sentence in article.sentences:
-        text = sentence.raw
-        if not re.search(r"\b(?:relations|ties|relationship)\b", text) or _QUOTE.search(text):
+        if not _RELATIONS.search(sentence.raw) or _QUOTE.search(sentence.raw):
             continue
-        stance = next((s for s, p in STANCES if _said_now(p, text)), None)
-        if stance is None:
-            continue
-        holder = re.search(r"\b(observers|analysts|experts|commentators|diplomats)\b", text, re.I)
-        counterpart = "the West" if re.search(r"\bthe West\b", text) else None
-        organization = next((a for a in organizations if re.search(rf"\b{a}\b", text)), None)
-        countries = (
-            (not (counterpart or organization) and _parties(text, article))
-            or sentence.countries[:2]
-            or article.pair[:2]
-        )
-        if organization:
-            counterpart = None
-        if counterpart or organization:
-            countries = countries[:1]
-        elif len(countries) < 2:
-            countries = [*countries, *(c for c in article.pair if c not in countries)][:2]
-        if len(countries) + bool(counterpart or organization) != 2:
-            continue
-        period = (
-            sentence.dates[0][1] if sentence.dates else When(article.published.strftime("%Y-%m"))
-        )
-        found.append(
-            Assessment(
-                countries,
-                counterpart,
-                organization,
-                stance,
-                holder[1].lower() if holder else "author",
-                period,
-                sentence.text,
-            )
-        )
+        for clause in _clauses(sentence.raw):
+            for text in _by_pair(clause):
+                assessment = _assessment(text, sentence, article, organizations)
+                if assessment:
+                    found.append(assessment)
     return found
+
+
+def _by_pair(clause: str) -> list[str]:
+    """The clause once for each pair it names beyond the first, each pair's words alone."""
+    pairs = _pairs(clause)
+    if len(pairs) < 2:
+        return [clause]
+    stance = next((m.group() for _, p in STANCES for m in re.finditer(p, clause, re.I)), "")
+    return [clause] + [f"{stance} relations {words}" for _, words in pairs[1:]]
+
+
+def _assessment(
+    text: str,
+    sentence: Sentence,
+    article: Article,
+    organizations: dict[str, tuple[str, str, str]],
+) -> Assessment | None:
+    if not _RELATIONS.search(text):
+        return None
+    stance = next((s for s, p in STANCES if _said_now(p, text)), None)
+    if stance is None:
+        return None
+    holder = re.search(
+        r"\b(observers|analysts|experts|commentators|diplomats)\b", sentence.raw, re.I
+    )
+    first = _pairs(text)[:1]
+    scope = first[0][1] if first else text
+    counterpart = "the West" if re.search(r"\bthe West\b", scope) else None
+    organization = next((a for a in organizations if re.search(rf"\b{a}\b", scope)), None)
+    named = [code for code in (geo.country_of(first[0][0]) if first else None,) if code]
+    countries = (
+        (not (counterpart or organization) and _parties(scope, article))
+        or named
+        or _countries_in(text, sentence)
+        or article.pair[:2]
+    )
+    if organization:
+        counterpart = None
+    if counterpart or organization:
+        countries = countries[:1]
+    elif len(countries) < 2:
+        countries = [*countries, *(c for c in article.pair if c not in countries)][:2]
+    if len(countries) + bool(counterpart or organization) != 2:
+        return None
+    period = sentence.dates[0][1] if sentence.dates else When(article.published.strftime("%Y-%m"))
+    return Assessment(
+        countries,
+        counterpart,
+        organization,
+        stance,
+        holder[1].lower() if holder else "author",
+        period,
+        sentence.text,
+    )
+
+
+def _countries_in(text: str, sentence: Sentence) -> list[str]:
+    """The sentence's countries that `text` names, in its order."""
+    named = [c for c in sentence.countries if any(
+        geo.country_of(e.text) == c and e.text in text for e in sentence.ents
+    )]  # fmt: skip
+    return named or (sentence.countries[:2] if text in sentence.raw else [])

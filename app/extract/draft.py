@@ -13,7 +13,7 @@ from app.extract.claims import (
     find_organizations,
 )
 from app.extract.dates import When
-from app.extract.eventparts import VISITS, Event, assign_ids, title
+from app.extract.eventparts import VISITS, Event, assign_ids, places_in, title
 from app.extract.events import find_events
 from app.extract.figures import find_figures
 from app.extract.known import Known, slug
@@ -63,7 +63,7 @@ def extract(text: str, published: dt.date, source: dict[str, Any], known: Known)
         for p in article.people.by_id.values()
         if p.title or p.id in people_ids
     ]
-    bundle["places"] = _places(events, known)
+    bundle["places"] = _places(events, article, known)
     topics = find_topics(article)
     topic_ids = {name: (known.find("topic", name) or (slug(name), name))[0] for name in topics}
     bundle["topics"] = [
@@ -138,23 +138,25 @@ def _person(person: Any, published: dt.date) -> dict[str, Any]:
     return record
 
 
-def _places(events: list[Event], known: Known) -> list[dict[str, Any]]:
+def _places(events: list[Event], article: Article, known: Known) -> list[dict[str, Any]]:
+    """The places of the events, then the other places their sentences name, and buildings
+    named anywhere ("the Great Hall of the People"), each in the country its sentence
+    gives it."""
+    named = [(e.place, e.citations[0]) for e in events if e.place]
+    for sentence in article.sentences:
+        cited = [e for e in events if sentence.text in e.citations]
+        host = next((e.host for e in cited if e.host), None)
+        found = places_in(sentence, host or article.pair[0] if article.pair else None)
+        named += [(p, sentence.text) for p in found if cited or p[1] != "city"]
     places: dict[str, dict[str, Any]] = {}
-    for event in events:
-        if event.place is None:
-            continue
-        name, kind, country = event.place
+    for (name, kind, country), cited in named:
         found = known.find("place", name)
         place_id = found[0] if found else slug(name)
+        if any(name in p["name"] for p in places.values()):
+            continue  # "Bellevue" after "Bellevue Palace"
         places.setdefault(
             place_id,
-            {
-                "id": place_id,
-                "name": name,
-                "country": country,
-                "kind": kind,
-                "citations": event.citations[:1],
-            },
+            {"id": place_id, "name": name, "country": country, "kind": kind, "citations": [cited]},
         )
     return list(places.values())
 

@@ -29,7 +29,7 @@ CATEGORIES = [
      r"minerals|railway|semiconductors?|engines|supply|business|tourism)\b"),
 ]  # fmt: skip
 _CRISES = re.compile(
-    r"\b(?:crisis|crises|conflicts?|war|situation|fighting) in (?:the\s+)?"
+    r"\b(?:crisis|crises|conflicts?|war|situation|fighting|ceasefire|truce) in (?:the\s+)?"
     r"(?P<side>(?:eastern|western|northern|southern|central)\s+)?"
     r"(?:[A-Z]\w+\s+(?:province|region|city|enclave) of\s+)?((?:[A-Z]\w+)"
     r"(?:(?:,\s*|,? and\s+)[A-Z]\w+)*)"
@@ -51,12 +51,13 @@ _CUE = re.compile(
     r"cooperate on|cooperation on|agreements?,? on|signed on|talks on|dealt with|"
     r"exchanged views on|raised|touched on|talked about|reviewed|discuss|dispute over|"
     r"disputes over|differences over|tensions over|disagreements? over|concerns? (?:about|over)|"
-    r"dependence on)\s+",
+    r"dependence on|deal with|dealing with|tackle|tackling|combat|combating)\s+",
     re.I,
 )
 _END = re.compile(
     r"[;.!?”\"]|\s+(?:while|but|which|who|making|saying|after|before)\b|,\s+(?=\w+ed\b)|"
-    r",\s+(?:were|was|is|are|has|have|had|will|would)\b"
+    r",\s+(?:were|was|is|are|has|have|had|will|would)\b|"
+    r",\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:said|says|added|stated|noted|told)\b"
 )
 _SEPARATOR = re.compile(r",\s*(?:as well as\s+|and\s+)?|\s+and\s+|\s+as well as\s+")
 _LEADING = set(
@@ -95,6 +96,7 @@ _LEADING = set(
         "further",
     ]
 )
+_VAGUE = {"challenges", "threats", "issues", "problems", "matters", "questions", "crises", "others"}
 _GENERIC = {"cooperation", "relations", "issues", "the", "of", "in", "and", "between"}
 
 
@@ -121,8 +123,10 @@ def _items(text: str) -> list[str]:
         listed = rest[: stop.start()] if stop else rest
         pieces: list[str] = []
         for piece in _SEPARATOR.split(listed):
-            if pieces and re.search(r"\bbetween\s+\S+$", pieces[-1]):
-                pieces[-1] += " and " + piece  # "between Russia and the EU" is one item
+            if pieces and re.search(r"\bbetween\s+\S+$|^[a-z-]+(?:al|ic|ive|ous|ern)$", pieces[-1]):
+                # "between Russia and the EU", "traditional and nontraditional threats":
+                # one item each
+                pieces[-1] += " and " + piece
             else:
                 pieces.append(piece)
         for piece in pieces:
@@ -131,7 +135,8 @@ def _items(text: str) -> list[str]:
                 words.pop(0)
             item = " ".join(words)
             named = all(word[:1].isupper() for word in words)  # a name: "Security Council"
-            if 1 <= len(words) <= 12 and not named and not re.search(r"\d", item):
+            vague = len(words) == 1 and item.lower() in _VAGUE
+            if 1 <= len(words) <= 12 and not named and not vague and not re.search(r"\d", item):
                 found.append(item[:1].upper() + item[1:])
     return found
 
@@ -167,6 +172,7 @@ def find_topics(article: Article) -> dict[str, Topic]:
             for place in re.split(r",\s*|\s+and\s+", match[2]):
                 if geo.country_by_name(place) or place in places:
                     what = match[0].split()[0].lower().replace("crises", "crisis")
+                    what = "conflict" if what in ("ceasefire", "truce") else what  # of one
                     add(f"{what.capitalize()} in {match['side'] or ''}{place}", index, sentence)
         for match in [*_AGREEMENT.finditer(text), *_DEAL.finditer(text)]:
             name = match[1].strip()
