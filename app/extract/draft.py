@@ -144,14 +144,14 @@ def _places(events: list[Event], article: Article, known: Known) -> list[dict[st
     gives it."""
     named = [(e.place, e.citations[0]) for e in events if e.place]
     for sentence in article.sentences:
-        cited = [e for e in events if sentence.text in e.citations]
-        host = next((e.host for e in cited if e.host), None)
-        found = places_in(sentence, host or article.pair[0] if article.pair else None)
-        named += [(p, sentence.text) for p in found if cited or p[1] != "city"]
+        spoken = [e for e in events if sentence.text in e.citations]
+        host = next((e.host for e in spoken if e.host), None)
+        here = places_in(sentence, host or (article.pair[0] if article.pair else None))
+        named += [(p, sentence.text) for p in here if spoken or p[1] != "city"]
     places: dict[str, dict[str, Any]] = {}
     for (name, kind, country), cited in named:
-        found = known.find("place", name)
-        place_id = found[0] if found else slug(name)
+        known_id = known.find("place", name)
+        place_id = known_id[0] if known_id else slug(name)
         if any(name in p["name"] for p in places.values()):
             continue  # "Bellevue" after "Bellevue Palace"
         places.setdefault(
