@@ -160,10 +160,13 @@ def find_organizations(article: Article) -> dict[str, tuple[str, str, str]]:
             kind = next(k for k, p in ORG_KINDS if re.search(p, name))
             found.setdefault(match[2], (name, kind, sentence.text))
     for sentence in article.sentences:
-        for ent in sentence.ents:
-            name = re.sub(r"^the\s+", "", ent.text, flags=re.I)
-            known = any(name == named for named, _, _ in found.values())
-            if ent.label_ == "ORG" and _ORG_WORDS.search(name) and not known:
+        named = [e.text for e in sentence.ents if e.label_ == "ORG"]
+        # "a Group of Seven country": the recognizer reads "Seven" as a number.
+        named += [m.group() for m in re.finditer(r"\bGroup of (?:[A-Z][a-z]+|\d+)\b", sentence.raw)]
+        for text in named:
+            name = re.sub(r"^the\s+", "", text, flags=re.I)
+            known = any(name in (full, a) for a, (full, _, _) in found.items())
+            if _ORG_WORDS.search(name) and not known:
                 kind = next(k for k, p in ORG_KINDS if re.search(p, name))
                 found.setdefault(name, (name, kind, sentence.text))
     return found

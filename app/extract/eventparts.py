@@ -143,8 +143,8 @@ def place_of(sentence: Sentence, host: str | None) -> tuple[str, str, str] | Non
 def places_in(sentence: Sentence, host: str | None) -> list[tuple[str, str, str]]:
     """(name, kind, country) of each place the sentence names: buildings and grounds ("the
     Elysee Palace", "Bregancon fortress", "the Great Hall of the People"), then cities after
-    in/at/to/of ("France's Biarritz"); the country is the host's, the capital's, the owner's
-    or, for a city, the one other country the sentence names."""
+    in/at/to/of ("France's Biarritz"); the country is the capital's, the owner's or the
+    host's."""
     found: list[tuple[str, str, str]] = []
     for named in _PLACE.finditer(sentence.raw):
         name = re.sub(r"^(?:The|At|In)\s+", "", named["name"])
@@ -158,8 +158,7 @@ def places_in(sentence: Sentence, host: str | None) -> list[tuple[str, str, str]
     for ent in sentence.ents:
         if ent.label_ != "GPE" or geo.country_by_name(ent.text):
             continue
-        others = [c for c in sentence.countries if c != geo.capital_of(ent.text)]
-        country = geo.capital_of(ent.text) or host or (others[0] if len(others) == 1 else None)
+        country = geo.capital_of(ent.text) or host
         prefix = sentence.raw[: ent.start_char - sentence.span.start_char]
         owner = re.search(r"([A-Z][\w ]+?)['’]s\s*$", prefix)
         if owner and geo.country_by_name(owner[1]):

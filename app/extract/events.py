@@ -152,7 +152,8 @@ def find_events(article: Article) -> list[Event]:
     last: Person | None = None
     latest: Event | None = None
     previous_text = ""
-    for sentence in article.sentences:
+    recent: tuple[int, When] | None = None
+    for index, sentence in enumerate(article.sentences):
         triggers = _triggers(sentence)
         touched: list[Event] = []
         previous: tuple[int, When | None] = (0, None)
@@ -169,7 +170,11 @@ def find_events(article: Article) -> list[Event]:
                 continue
             if earlier and earlier.kind == "visit" and kind not in ("visit", "reception"):
                 earlier.kind = kind  # "the official visit": what kind of visit it was
-            event = earlier or Event(kind=kind, start=own or context)
+            # A new event without a date: that of the last event dated in the sentence
+            # before ("On Wednesday ... held talks. At a joint press conference ..."),
+            # else the lead event's.
+            fresh = recent[1] if recent and recent[0] >= index - 1 and kind not in VISITS else None
+            event = earlier or Event(kind=kind, start=own or fresh or context)
             if earlier is None:
                 events.append(event)
             elif event.start is None:
@@ -180,6 +185,8 @@ def find_events(article: Article) -> list[Event]:
             touched.append(event)
             if context is None:
                 context = event.start  # the lead event's date: undated mentions default to it
+            if own and kind not in VISITS:
+                recent = (index, own)
         for event in touched:
             if event.kind not in VISITS or len(touched) == 1:
                 _outcome(event, sentence)
