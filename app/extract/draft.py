@@ -1,6 +1,8 @@
 """The draft: every candidate fact as a seed bundle (docs/AUTHORING.md), to review and load."""
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -89,19 +91,22 @@ def extract(text: str, published: dt.date, source: dict[str, Any], known: Known)
 
 def _agreeing(events: list[Event], published: PartialDate) -> list[Event]:
     """The events, each citing only the sentences whose dates agree with its own, as
-    `entente validate` reads them (app.seeding.semantics); an event none of whose sentences
-    agrees is left out."""
+    `entente validate` reads them (app.seeding.semantics), or the longest run of a
+    sentence's clauses that does ("Putin met Zelensky" of "Putin met Zelensky, who took
+    office in May, ..."); an event none of whose sentences agrees is left out."""
     kept = []
     for event in events:
         assert event.start is not None
         first = PartialDate.parse(event.start.start).first
         last = PartialDate.parse(event.start.end or event.start.start).last
-        event.citations = [
-            cited
-            for cited in event.citations
-            if not (said := date_mentions(cited, published))
-            or any(m.overlaps(first, last) for m in said)
-        ]
+
+        def agrees(words: str, first: dt.date = first, last: dt.date = last) -> bool:
+            said = date_mentions(words, published)
+            return not said or any(m.overlaps(first, last) for m in said)
+
+        trimmed = [cited if agrees(cited) else _clauses_agreeing(cited, agrees)
+                   for cited in event.citations]  # fmt: skip
+        event.citations = [cited for cited in trimmed if cited]
         said = date_mentions(event.start.text or "", published)
         if said and not any(m.overlaps(first, last) for m in said):
             event.start = When(event.start.start, event.start.end)  # words of another date
@@ -110,10 +115,23 @@ def _agreeing(events: list[Event], published: PartialDate) -> list[Event]:
     return kept
 
 
+def _clauses_agreeing(sentence: str, agrees: Callable[[str], bool]) -> str | None:
+    """The longest run of the sentence's comma-separated clauses that `agrees`, if it holds
+    at least four words."""
+    cuts = [0, *(m.end() for m in re.finditer(r",\s+", sentence)), len(sentence) + 2]
+    runs = [
+        sentence[cuts[a] : cuts[b] - 2].strip(" ,")
+        for a in range(len(cuts) - 1)
+        for b in range(a + 1, len(cuts))
+    ]
+    fitting = [run for run in runs if len(run.split()) >= 4 and agrees(run)]
+    return max(fitting, key=len) if fitting else None
+
+
 def _events_by_sentence(article: Article, events: list[Event]) -> dict[int, list[Event]]:
     found: dict[int, list[Event]] = {}
     for index, sentence in enumerate(article.sentences):
-        found[index] = [e for e in events if sentence.text in e.citations]
+        found[index] = [e for e in events if any(c in sentence.text for c in e.citations)]
         discussed = any(w in sentence.lower() for w in ("discuss", "topics", "agenda", "talks"))
         if not found[index] and discussed and index and found.get(index - 1):
             found[index] = found[index - 1]
@@ -144,7 +162,7 @@ def _places(events: list[Event], article: Article, known: Known) -> list[dict[st
     gives it."""
     named = [(e.place, e.citations[0]) for e in events if e.place]
     for sentence in article.sentences:
-        spoken = [e for e in events if sentence.text in e.citations]
+        spoken = [e for e in events if any(c in sentence.text for c in e.citations)]
         host = next((e.host for e in spoken if e.host), None)
         here = places_in(sentence, host or (article.pair[0] if article.pair else None))
         named += [(p, sentence.text) for p in here if spoken or p[1] != "city"]

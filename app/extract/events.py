@@ -79,9 +79,7 @@ def _date_for(offset: int, sentence: Sentence, triggers: list[tuple[str, int]]) 
     # "her first trip since she took office in January", "Zelensky, who took office in
     # May": that date is another event's.
     after = sorted(
-        (at, when)
-        for at, when in sentence.dates
-        if at > offset and not _ASIDE.search(text[offset:at])
+        (at, when) for at, when in sentence.dates if at > offset and not _aside(text[offset:at])
     )
     if after and not any(offset < at < after[0][0] for _, at in triggers):
         return after[0][1]
@@ -98,11 +96,18 @@ def _date_for(offset: int, sentence: Sentence, triggers: list[tuple[str, int]]) 
         return None
     at, when = before[0]
     lead = text[max(0, at - 40) : at].lower()
-    aside = _ASIDE.search(text[:at]) or _SEQUENCE.search(lead)
+    aside = _aside(text[:at]) or _SEQUENCE.search(lead)
     return None if aside or _SEQUENCE.search(text[at:offset].lower()) else when
 
 
 _ASIDE = re.compile(r"\b(?:since|who|whom|whose)\b")
+
+
+def _aside(between: str) -> bool:
+    """Whether words end inside an aside ("..., who took office in May"): one opened and
+    not closed by a comma."""
+    opened = [m.end() for m in _ASIDE.finditer(between)]
+    return bool(opened) and "," not in between[opened[-1] :]
 
 
 _THEY = re.compile(

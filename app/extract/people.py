@@ -94,6 +94,26 @@ def _titled_name(sent: Span, ent: Span) -> tuple[str, str] | None:
     return " ".join(t.text for t in tail), title
 
 
+def _whole(ent: Span) -> str:
+    """The name an entity gives, with the capitalized word that follows it when that word
+    belongs to no entity: the recognizer cuts some three-part names ("Pham Minh" Chinh)."""
+    name = _clean_name(ent.text)
+    after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    if (
+        after is not None
+        and name == ent.text
+        and after.is_title
+        and after.is_alpha
+        and not after.ent_type_
+        and not after.is_stop
+        and not geo.country_of(after.text)
+        and len(name.split()) == 2
+        and sum(t.is_lower for t in ent.sent) * 2 > len(ent.sent)  # not a headline's Capitals
+    ):
+        return f"{name} {after.text}"
+    return name
+
+
 class People:
     def __init__(self, known: Known) -> None:
         self.known = known
@@ -111,7 +131,7 @@ class People:
         found: list[Person] = []
         for ent in sent.ents:
             office = None if ent.label_ == "PERSON" else _titled_name(sent, ent)
-            name = _clean_name(ent.text) if ent.label_ == "PERSON" else office and office[0]
+            name = _whole(ent) if ent.label_ == "PERSON" else office and office[0]
             if not name or geo.country_of(name) or not name[0].isupper():
                 continue
             before = sent.text[: ent.start_char - sent.start_char]
