@@ -96,7 +96,7 @@ def _named(text: str) -> list[tuple[str, str, int, int]]:
     found = []
     for pattern in (MECHANISM, FORMAT):
         for match in pattern.finditer(text):
-            name = re.sub(r"^(?:The|Many|And|Its|Their)\s+", "", match.group()).strip()
+            name = re.sub(r"^(?:The|Many|And|Its|Their|of|for|on)\s+", "", match.group()).strip()
             if _GLOBAL.search(name) or len(name.split()) < 2:
                 continue
             kind = (match["kind"] or "").lower()

@@ -136,8 +136,9 @@ def find_figures(article: Article) -> list[Figure]:
             value = parse_quantity(ent.text, after)
             if value is None or value["value"] < 2:
                 continue
-            if metric in ("bilateral_trade", "fdi_stock") and value["unit"] == "count":
-                continue
+            money = metric in ("bilateral_trade", "fdi_stock")
+            if money != (value["unit"] != "count"):
+                continue  # a sum of money is no count of companies, nor a count a trade
             if metric == "leader_meetings":
                 value["text"] = f"{ent.text} times"
             seen.add(metric)
