@@ -13,13 +13,15 @@ def _draft(text: str, published: dt.date) -> dict[str, Any]:
     return extract(text, published, {"id": "x", "title": "x"}, Known())
 
 
+NAMES = (
+    "Vietnamese Prime Minister Pham Minh Chinh met the guests on Monday.\n"
+    "Russian Foreign Minister Sergei Lavrov hosted Minister of the Armed Forces Florence "
+    "Parly in Moscow on Monday."
+)
+
+
 def test_names_cut_or_hidden_by_the_recognizer() -> None:
-    draft = _draft(
-        "Vietnamese Prime Minister Pham Minh Chinh met the guests on Monday.\n"
-        "Russian Foreign Minister Sergei Lavrov hosted Minister of the Armed Forces Florence "
-        "Parly in Moscow on Monday.",
-        dt.date(2023, 9, 12),
-    )
+    draft = _draft(NAMES, dt.date(2023, 9, 12))
     names = {p["name"] for p in draft["people"]}
     assert {"Pham Minh Chinh", "Florence Parly"} <= names
 
