@@ -1,6 +1,8 @@
 """The draft: every candidate fact as a seed bundle (docs/AUTHORING.md), to review and load."""
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -13,7 +15,7 @@ from app.extract.claims import (
     find_organizations,
 )
 from app.extract.dates import When
-from app.extract.eventparts import VISITS, Event, assign_ids, title
+from app.extract.eventparts import VISITS, Event, assign_ids, places_in, title
 from app.extract.events import find_events
 from app.extract.figures import find_figures
 from app.extract.known import Known, slug
@@ -63,7 +65,7 @@ def extract(text: str, published: dt.date, source: dict[str, Any], known: Known)
         for p in article.people.by_id.values()
         if p.title or p.id in people_ids
     ]
-    bundle["places"] = _places(events, known)
+    bundle["places"] = _places(events, article, known)
     topics = find_topics(article)
     topic_ids = {name: (known.find("topic", name) or (slug(name), name))[0] for name in topics}
     bundle["topics"] = [
@@ -89,19 +91,22 @@ def extract(text: str, published: dt.date, source: dict[str, Any], known: Known)
 
 def _agreeing(events: list[Event], published: PartialDate) -> list[Event]:
     """The events, each citing only the sentences whose dates agree with its own, as
-    `entente validate` reads them (app.seeding.semantics); an event none of whose sentences
-    agrees is left out."""
+    `entente validate` reads them (app.seeding.semantics), or the longest run of a
+    sentence's clauses that does ("Putin met Zelensky" of "Putin met Zelensky, who took
+    office in May, ..."); an event none of whose sentences agrees is left out."""
     kept = []
     for event in events:
         assert event.start is not None
         first = PartialDate.parse(event.start.start).first
         last = PartialDate.parse(event.start.end or event.start.start).last
-        event.citations = [
-            cited
-            for cited in event.citations
-            if not (said := date_mentions(cited, published))
-            or any(m.overlaps(first, last) for m in said)
-        ]
+
+        def agrees(words: str, first: dt.date = first, last: dt.date = last) -> bool:
+            said = date_mentions(words, published)
+            return not said or any(m.overlaps(first, last) for m in said)
+
+        trimmed = [cited if agrees(cited) else _clauses_agreeing(cited, agrees)
+                   for cited in event.citations]  # fmt: skip
+        event.citations = [cited for cited in trimmed if cited]
         said = date_mentions(event.start.text or "", published)
         if said and not any(m.overlaps(first, last) for m in said):
             event.start = When(event.start.start, event.start.end)  # words of another date
@@ -110,10 +115,23 @@ def _agreeing(events: list[Event], published: PartialDate) -> list[Event]:
     return kept
 
 
+def _clauses_agreeing(sentence: str, agrees: Callable[[str], bool]) -> str | None:
+    """The longest run of the sentence's comma-separated clauses that `agrees`, if it holds
+    at least four words."""
+    cuts = [0, *(m.end() for m in re.finditer(r",\s+", sentence)), len(sentence) + 2]
+    runs = [
+        sentence[cuts[a] : cuts[b] - 2].strip(" ,")
+        for a in range(len(cuts) - 1)
+        for b in range(a + 1, len(cuts))
+    ]
+    fitting = [run for run in runs if len(run.split()) >= 4 and agrees(run)]
+    return max(fitting, key=len) if fitting else None
+
+
 def _events_by_sentence(article: Article, events: list[Event]) -> dict[int, list[Event]]:
     found: dict[int, list[Event]] = {}
     for index, sentence in enumerate(article.sentences):
-        found[index] = [e for e in events if sentence.text in e.citations]
+        found[index] = [e for e in events if any(c in sentence.text for c in e.citations)]
         discussed = any(w in sentence.lower() for w in ("discuss", "topics", "agenda", "talks"))
         if not found[index] and discussed and index and found.get(index - 1):
             found[index] = found[index - 1]
@@ -138,23 +156,25 @@ def _person(person: Any, published: dt.date) -> dict[str, Any]:
     return record
 
 
-def _places(events: list[Event], known: Known) -> list[dict[str, Any]]:
+def _places(events: list[Event], article: Article, known: Known) -> list[dict[str, Any]]:
+    """The places of the events, then the other places their sentences name, and buildings
+    named anywhere ("the Great Hall of the People"), each in the country its sentence
+    gives it."""
+    named = [(e.place, e.citations[0]) for e in events if e.place]
+    for sentence in article.sentences:
+        spoken = [e for e in events if any(c in sentence.text for c in e.citations)]
+        host = next((e.host for e in spoken if e.host), None)
+        here = places_in(sentence, host or (article.pair[0] if article.pair else None))
+        named += [(p, sentence.text) for p in here if spoken or p[1] != "city"]
     places: dict[str, dict[str, Any]] = {}
-    for event in events:
-        if event.place is None:
-            continue
-        name, kind, country = event.place
-        found = known.find("place", name)
-        place_id = found[0] if found else slug(name)
+    for (name, kind, country), cited in named:
+        known_id = known.find("place", name)
+        place_id = known_id[0] if known_id else slug(name)
+        if any(name in p["name"] for p in places.values()):
+            continue  # "Bellevue" after "Bellevue Palace"
         places.setdefault(
             place_id,
-            {
-                "id": place_id,
-                "name": name,
-                "country": country,
-                "kind": kind,
-                "citations": event.citations[:1],
-            },
+            {"id": place_id, "name": name, "country": country, "kind": kind, "citations": [cited]},
         )
     return list(places.values())
 

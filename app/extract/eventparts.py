@@ -35,10 +35,16 @@ QUALIFIERS = {
 }
 
 
-_PLACE_KINDS = "fortress|palace|residence|castle|estate|house|hotel|villa|centre|center"
+_PLACE_KINDS = (
+    "fortress|palace|residence|castle|estate|house|hotel|villa|centre|center|hall|cosmodrome|"
+    "base|garden|lawn"
+)
 
 
-_PLACE = re.compile(rf"\b(?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*) (?P<kind>{_PLACE_KINDS})\b")
+_PLACE = re.compile(
+    rf"\b(?P<name>[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*) (?P<kind>(?i:{_PLACE_KINDS}))\b"
+    r"(?P<of> of the [A-Z]\w+)?"
+)
 
 
 @dataclass
@@ -129,9 +135,26 @@ def joint_statement_of(text: str) -> bool | None:
 
 
 def place_of(sentence: Sentence, host: str | None) -> tuple[str, str, str] | None:
-    named = _PLACE.search(sentence.raw)
-    if named and not geo.country_of(named["name"]) and host:
-        return (named["name"], named["kind"], host)
+    """The place of an event the sentence words: a named building, else a city."""
+    found = places_in(sentence, host)
+    return found[0] if found else None
+
+
+def places_in(sentence: Sentence, host: str | None) -> list[tuple[str, str, str]]:
+    """(name, kind, country) of each place the sentence names: buildings and grounds ("the
+    Elysee Palace", "Bregancon fortress", "the Great Hall of the People"), then cities after
+    in/at/to/of ("France's Biarritz"); the country is the capital's, the owner's or the
+    host's."""
+    found: list[tuple[str, str, str]] = []
+    for named in _PLACE.finditer(sentence.raw):
+        name = re.sub(r"^(?:The|At|In)\s+", "", named["name"])
+        if name.endswith(("'s", "’s")):
+            continue  # "Putin's residence": a place the article does not name
+        if not geo.country_by_name(name) and host:
+            # "Meseberg Castle" is a name; "Bregancon fortress" a place of that name.
+            proper = named["kind"][0].isupper()
+            full = f"{name} {named['kind']}{named['of'] or ''}" if proper else name
+            found.append((full, named["kind"].lower(), host))
     for ent in sentence.ents:
         if ent.label_ != "GPE" or geo.country_by_name(ent.text):
             continue
@@ -141,8 +164,8 @@ def place_of(sentence: Sentence, host: str | None) -> tuple[str, str, str] | Non
         if owner and geo.country_by_name(owner[1]):
             country = geo.country_by_name(owner[1])
         if country and re.search(r"\b(?:in|at|to|of)\s+(?:\w+['’]s\s+)?$", prefix):
-            return (ent.text, "city", country)
-    return None
+            found.append((ent.text, "city", country))
+    return found
 
 
 KIND_WORDS = {

@@ -34,13 +34,15 @@ TRIGGERS = [
     ),
     (
         "committee_session",
-        r"\b(?:session|meeting) of the [\w ,]*?(?:Committee|Commission)\b|"
+        r"\b(?:session|meeting) of (?:the )?[\w ,-]*?(?:Committee|Commission|Council|Dialogue|"
+        r"Forum|Consultations)\b|"
         r"\b(?:Committee|Commission|Council|Dialogue|Forum)\b[^.;]{0,60}?"
         r"\b(?<!not )(?P<at>met|convened)\b",
     ),
     (
         "bilateral_meeting",
-        r"\btalks\b|\bmet\b|\bmeeting (?:with|between)\b|\bsummit meeting\b",
+        r"\btalks\b|\bmet\b|\bmeeting (?:with|between)\b|\bsummit meeting\b|"
+        r"\b(?:bilateral|face-to-face|one-on-one|first) meeting\b|\bheld (?:\w+ ){0,2}meeting\b",
     ),
     ("visit", r"\bvisit(?:ed|ing|s)?\b|\b(?:travell?ed|trip|flew|arrived) (?:to|in)\b"),
     # A guest's reception: only ever a mention of a visit already found.
@@ -74,23 +76,38 @@ def _date_for(offset: int, sentence: Sentence, triggers: list[tuple[str, int]]) 
     before it in the same clause (no comma or trigger between), else one opening the
     sentence ("Last June, ... visited ... and held talks")."""
     text = sentence.raw
-    # "her first trip since she took office in January": that date is another event's.
+    # "her first trip since she took office in January", "Zelensky, who took office in
+    # May": that date is another event's.
     after = sorted(
-        (at, when)
-        for at, when in sentence.dates
-        if at > offset and not re.search(r"\bsince\b", text[offset:at])
+        (at, when) for at, when in sentence.dates if at > offset and not _aside(text[offset:at])
     )
     if after and not any(offset < at < after[0][0] for _, at in triggers):
         return after[0][1]
-    for at, when in sorted(sentence.dates, reverse=True):
-        if at >= offset:
-            continue
+    before = [(at, w) for at, w in sorted(sentence.dates, reverse=True) if at < offset]
+    for at, when in before:
         between = text[at:offset]
         if opens_clause(text, at) or (
             "," not in between and not any(at < t < offset for _, t in triggers)
         ):
             return when
-    return None
+    # "hosted ... on Monday, December 9, for the first summit": the one date of the sentence
+    # before it, when no other event and no word of sequence comes between.
+    if after or len(triggers) != 1 or len(before) != 1:
+        return None
+    at, when = before[0]
+    lead = text[max(0, at - 40) : at].lower()
+    aside = _aside(text[:at]) or _SEQUENCE.search(lead)
+    return None if aside or _SEQUENCE.search(text[at:offset].lower()) else when
+
+
+_ASIDE = re.compile(r"\b(?:since|who|whom|whose)\b")
+
+
+def _aside(between: str) -> bool:
+    """Whether words end inside an aside ("..., who took office in May"): one opened and
+    not closed by a comma."""
+    opened = [m.end() for m in _ASIDE.finditer(between)]
+    return bool(opened) and "," not in between[opened[-1] :]
 
 
 _THEY = re.compile(
@@ -139,7 +156,9 @@ def find_events(article: Article) -> list[Event]:
     context: When | None = None
     last: Person | None = None
     latest: Event | None = None
-    for sentence in article.sentences:
+    previous_text = ""
+    recent: tuple[int, When] | None = None
+    for index, sentence in enumerate(article.sentences):
         triggers = _triggers(sentence)
         touched: list[Event] = []
         previous: tuple[int, When | None] = (0, None)
@@ -148,13 +167,19 @@ def find_events(article: Article) -> list[Event]:
                 continue  # a count of meetings, a figure
             # No date of its own: the one of the event just before it in the sentence
             # ("welcomed him on Thursday ..., followed by talks").
-            own = _date_for(offset, sentence, triggers) or _inherited(sentence, previous, offset)
+            own = _date_for(offset, sentence, triggers)
+            if own is None and not _definite(sentence, offset, kind, events):
+                own = _inherited(sentence, previous, offset)
             earlier = _same(events, kind, own, sentence.mentioned, context)
             if earlier is None and kind == "reception":
                 continue
             if earlier and earlier.kind == "visit" and kind not in ("visit", "reception"):
                 earlier.kind = kind  # "the official visit": what kind of visit it was
-            event = earlier or Event(kind=kind, start=own or context)
+            # A new event without a date: that of the last event dated in the sentence
+            # before ("On Wednesday ... held talks. At a joint press conference ..."),
+            # else the lead event's.
+            fresh = recent[1] if recent and recent[0] >= index - 1 and kind not in VISITS else None
+            event = earlier or Event(kind=kind, start=own or fresh or context)
             if earlier is None:
                 events.append(event)
             elif event.start is None:
@@ -165,14 +190,37 @@ def find_events(article: Article) -> list[Event]:
             touched.append(event)
             if context is None:
                 context = event.start  # the lead event's date: undated mentions default to it
+            if own and kind not in VISITS:
+                recent = (index, own)
         for event in touched:
             if event.kind not in VISITS or len(touched) == 1:
                 _outcome(event, sentence)
         if not triggers and events and ("joint statement" in sentence.lower()):
             _outcome(events[-1], sentence)
+        if not triggers and latest and _JOINED.search(sentence.raw):
+            # "X and Y hosted Z and W": the people of the event just spoken of.
+            for person in sentence.people:
+                if person not in latest.people and latest.citations[-1] == previous_text:
+                    latest.people.append(person)
+        previous_text = sentence.text
         people = sentence.people or sentence.mentioned
         last = people[0] if people else last
     return [event for event in events if event.start is not None and event.countries]
+
+
+_JOINED = re.compile(
+    r"\b(?:hosted|welcomed|received|greeted|joined|accompanied|led|headed|attended|took part)\b"
+)
+
+
+def _definite(sentence: Sentence, offset: int, kind: str, events: list[Event]) -> bool:
+    """Whether the words name an event already spoken of ("the Paris summit", "the
+    talks"): it takes no date from another event named beside it."""
+    family = VISITS if kind in VISITS else (kind,)
+    before = sentence.raw[max(0, offset - 30) : offset]
+    return bool(re.search(r"\b(?:the|this|that)\s+(?:[A-Z][\w-]*\s+)?$", before)) and any(
+        e.kind in family for e in events
+    )
 
 
 def _same(
@@ -216,7 +264,12 @@ def _fill(
         event.citations.append(sentence.text)
     event.host = event.host or host_of(sentence, event.kind, offset)
     company = _counterparts(sentence, article, last, before, offset)
-    for person in [] if event.kind == "summit" else company:
+    # A summit's participants are those said to take part, not every leader named beside
+    # it ("ahead of the G7 summit").
+    attended = _JOINED.search(sentence.raw[:offset]) and not _SEQUENCE.search(
+        sentence.lower()[max(0, offset - 25) : offset]
+    )
+    for person in company if event.kind != "summit" or attended else []:
         if person not in event.people:
             event.people.append(person)
     countries = [p.country for p in event.people if p.country]
@@ -226,6 +279,10 @@ def _fill(
         countries = sentence.countries[:1]
     if event.kind == "committee_session":
         countries += [*sentence.countries, *article.pair][:2]
+    elif event.kind != "summit" and event.people and len({*countries, *event.countries}) < 2:
+        # Two parties: those the sentence names, else the article's pair.
+        countries += [*sentence.countries, *article.pair]
+        countries = list(dict.fromkeys(countries))[:2]
     for code in countries:
         if code not in event.countries:
             event.countries.append(code)

@@ -20,10 +20,10 @@ METRICS = [
     ),
     (Metric.LEADER_MEETINGS, r"\bmet\b[^.]*?\btimes\b"),
 ]
-# A currency written as a word, which app.figures.amounts (and so `entente validate`) does
-# not read: a figure in it would not validate, so none is drafted (docs/EXTRACTION.md).
+# A currency written as a word that app.figures.amounts (and so `entente validate`) does
+# not read ("CFA francs"): a figure in it would not validate, so none is drafted.
 _CURRENCY_WORD = re.compile(
-    r"^\s*(?:[A-Z][a-z]+\s+)?(?:dollars?|euros?|pounds?|yuan|renminbi|roubles?|rubles?|yen|"
+    r"^\s*(?:(?:[A-Z][a-z]+|US|U\.S\.)\s+){0,2}(?:dollars?|euros?|pounds?|yuan|renminbi|roubles?|rubles?|yen|"
     r"rupees?|won|dong|francs?|reais|real|lira|riyals?)\b"
 )
 
@@ -41,13 +41,20 @@ class Figure:
 
 
 def parse_quantity(words: str, after: str) -> dict[str, Any] | None:
-    """The quantity `words` give ("more than US$18 billion", "about 270", "five"), read as
-    `entente validate` reads it (app.figures.amounts); None when it is not one amount or
-    its currency is a word that reading does not know ("40 billion euros")."""
+    """The quantity `words` give ("more than US$18 billion", "about 270", "five"), with
+    the currency the words after them name ("40 billion" "euros"), read as `entente
+    validate` reads it (app.figures.amounts); None when it is not one amount or its
+    currency is a word that reading does not know ("CFA francs")."""
     found = [a for a in amounts(words) if a.unit != PERCENT]
-    if len(found) != 1 or (found[0].unit == BARE and _CURRENCY_WORD.match(after)):
+    if len(found) != 1:
         return None
     amount = found[0]
+    named = _CURRENCY_WORD.match(after)
+    if amount.unit == BARE and named:
+        longer = [a for a in amounts(words + named[0]) if a.unit != PERCENT]
+        if len(longer) != 1 or longer[0].unit == BARE:
+            return None
+        amount, words = longer[0], words + named[0]
     value = int(amount.value) if amount.value == int(amount.value) else amount.value
     return {"value": value, "unit": amount.unit, "qualifier": amount.qualifier.value,
             "text": words.strip()}  # fmt: skip
@@ -129,8 +136,9 @@ def find_figures(article: Article) -> list[Figure]:
             value = parse_quantity(ent.text, after)
             if value is None or value["value"] < 2:
                 continue
-            if metric in ("bilateral_trade", "fdi_stock") and value["unit"] == "count":
-                continue
+            money = metric in ("bilateral_trade", "fdi_stock")
+            if money != (value["unit"] != "count"):
+                continue  # a sum of money is no count of companies, nor a count a trade
             if metric == "leader_meetings":
                 value["text"] = f"{ent.text} times"
             seen.add(metric)

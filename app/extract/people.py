@@ -66,6 +66,54 @@ def _clean_name(text: str) -> str:
     return re.sub(r"['’]s?$", "", text).strip()
 
 
+# The last words of an office ("Minister of the Armed Forces"), never a person's name.
+_PORTFOLIO = {
+    "Affairs", "Forces", "Defence", "Defense", "Interior", "Economy", "Finance", "Justice",
+    "Health", "Education", "Trade", "Industry", "Culture", "Agriculture", "Security", "State",
+    "Development", "Energy", "Environment", "Commerce", "Treasury", "Labour", "Labor",
+    "Transport", "Cooperation", "Relations", "Europe", "Ministry", "Office", "Department",
+}  # fmt: skip
+_OFFICE = re.compile(rf"\b(?:{_TITLE}|Minister|Secretary)\s+(?:of|for)\s+$")
+
+
+def _titled_name(sent: Span, ent: Span) -> tuple[str, str] | None:
+    """The name at the end of an entity the recognizer read as an organization after an
+    office: "Minister of [the Armed Forces Florence Parly]" is Florence Parly."""
+    if ent.label_ not in ("ORG", "FAC", "PRODUCT", "WORK_OF_ART"):
+        return None
+    office = _OFFICE.search(sent.text[: ent.start_char - sent.start_char])
+    if not office:
+        return None
+    words = [t for t in ent if not t.is_punct]
+    tail = words[-2:]
+    if len(words) < 3 or not all(t.is_title and t.is_alpha for t in tail):
+        return None
+    if any(t.text in _PORTFOLIO or t.is_stop for t in tail):
+        return None
+    title = sent.text[office.start() : tail[0].idx - sent.start_char].strip()
+    return " ".join(t.text for t in tail), title
+
+
+def _whole(ent: Span) -> str:
+    """The name an entity gives, with the capitalized word that follows it when that word
+    belongs to no entity: the recognizer cuts some three-part names ("Pham Minh" Chinh)."""
+    name = _clean_name(ent.text)
+    after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    if (
+        after is not None
+        and name == ent.text
+        and after.is_title
+        and after.is_alpha
+        and not after.ent_type_
+        and not after.is_stop
+        and not geo.country_of(after.text)
+        and len(name.split()) == 2
+        and sum(t.is_lower for t in ent.sent) * 2 > len(ent.sent)  # not a headline's Capitals
+    ):
+        return f"{name} {after.text}"
+    return name
+
+
 class People:
     def __init__(self, known: Known) -> None:
         self.known = known
@@ -82,9 +130,8 @@ class People:
         counterpart X" takes the title of the other person named."""
         found: list[Person] = []
         for ent in sent.ents:
-            if ent.label_ != "PERSON":
-                continue
-            name = _clean_name(ent.text)
+            office = None if ent.label_ == "PERSON" else _titled_name(sent, ent)
+            name = _whole(ent) if ent.label_ == "PERSON" else office and office[0]
             if not name or geo.country_of(name) or not name[0].isupper():
                 continue
             before = sent.text[: ent.start_char - sent.start_char]
@@ -94,6 +141,8 @@ class People:
                 continue
             if not person.citations:
                 person.citations.append(sent.text.strip())
+            if office and person.title is None:
+                person.title, person.title_citation = office[1], sent.text.strip()
             described = _BEFORE.search(before)
             appositive = _OF.match(after)
             if described or appositive:

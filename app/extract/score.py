@@ -192,6 +192,7 @@ def main() -> None:
                 "seed sources": total(seed_cases(root)),
                 "our articles": total(article_cases(tests / "articles")),
                 "held-out articles": total(article_cases(tests / "heldout")),
+                "unseen articles": total(article_cases(tests / "unseen")),
             }
         )
     )

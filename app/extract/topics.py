@@ -21,7 +21,7 @@ LEXICON = [
     ("Migration", r"\bmigration\b"),
 ]
 CATEGORIES = [
-    ("crisis", r"\b(?:crisis|crises|war|conflict|dispute)\b"),
+    ("crisis", r"\b(?:crisis|crises|war|conflict|dispute|situation|fighting)\b"),
     ("agreement", r"\b(?:agreement|treaty|accord|plan of action|deal|protocol)\b"),
     ("global_issue", r"\b(?:climate|pandemic|migration|environment|health)\b"),
     ("security", r"\b(?:security|defen[cs]e|terror\w*|military|nuclear|weapons?|arms)\b"),
@@ -29,9 +29,19 @@ CATEGORIES = [
      r"minerals|railway|semiconductors?|engines|supply|business|tourism)\b"),
 ]  # fmt: skip
 _CRISES = re.compile(
-    r"\b(?:crisis|crises|conflicts?|war|situation) in ((?:[A-Z]\w+)"
+    r"\b(?:crisis|crises|conflicts?|war|situation|fighting|ceasefire|truce) in (?:the\s+)?"
+    r"(?P<side>(?:eastern|western|northern|southern|central)\s+)?"
+    r"(?:[A-Z]\w+\s+(?:province|region|city|enclave) of\s+)?((?:[A-Z]\w+)"
     r"(?:(?:,\s*|,? and\s+)[A-Z]\w+)*)"
 )
+# An agreement named by what it is about, in lower case: "the Iran nuclear deal", "the
+# grain deal", "the new trade agreement".
+_DEAL = re.compile(
+    r"\bthe\s+((?:[A-Z][\w-]*\s+)*(?:(?!new\b|same\b|first\b|last\b)[a-z-]{3,}\s+)"
+    r"(?:deal|agreement|accord|treaty))\b"
+)
+# Goods listed as examples ("exports such as barley, wine and coal") are not topics.
+_GOODS = re.compile(r"\b(?:goods|products|exports|imports|commodities|items)\s+$")
 _AGREEMENT = re.compile(
     r"\b((?:[A-Z][\w-]*\s+)*?(?:[A-Z][\w-]*\s+(?:of\s+)?)"
     r"(?:Agreement|Treaty|Accord|Plan of Action|Deal|Protocol|Partnership))\b"
@@ -39,11 +49,15 @@ _AGREEMENT = re.compile(
 _CUE = re.compile(
     r"\b(?:discuss(?:ed|ing)|focused on|focusing on|covering|covered|such as|including|"
     r"cooperate on|cooperation on|agreements?,? on|signed on|talks on|dealt with|"
-    r"exchanged views on|raised|touched on|talked about|reviewed)\s+",
+    r"exchanged views on|raised|touched on|talked about|reviewed|discuss|dispute over|"
+    r"disputes over|differences over|tensions over|disagreements? over|concerns? (?:about|over)|"
+    r"dependence on|deal with|dealing with|tackle|tackling|combat|combating)\s+",
     re.I,
 )
 _END = re.compile(
-    r"[;.!?”\"]|\s+(?:while|but|which|who|making|saying|after|before)\b|,\s+(?=\w+ed\b)"
+    r"[;.!?”\"]|\s+(?:while|but|which|who|making|saying|after|before)\b|,\s+(?=\w+ed\b)|"
+    r",\s+(?:were|was|is|are|has|have|had|will|would)\b|"
+    r",\s+(?:the\s+)?(?:[\w-]+\s+){0,3}(?:said|says|added|stated|noted|told)\b"
 )
 _SEPARATOR = re.compile(r",\s*(?:as well as\s+|and\s+)?|\s+and\s+|\s+as well as\s+")
 _LEADING = set(
@@ -82,6 +96,7 @@ _LEADING = set(
         "further",
     ]
 )
+_VAGUE = {"challenges", "threats", "issues", "problems", "matters", "questions", "crises", "others"}
 _GENERIC = {"cooperation", "relations", "issues", "the", "of", "in", "and", "between"}
 
 
@@ -101,13 +116,17 @@ def _items(text: str) -> list[str]:
     """The items of each list a cue opens ("discussed A, B and C")."""
     found: list[str] = []
     for cue in _CUE.finditer(text):
+        if cue.group().lower().startswith("such") and _GOODS.search(text[: cue.start()]):
+            continue
         rest = text[cue.end() :]
         stop = _END.search(rest)
         listed = rest[: stop.start()] if stop else rest
         pieces: list[str] = []
         for piece in _SEPARATOR.split(listed):
-            if pieces and re.search(r"\bbetween\s+\S+$", pieces[-1]):
-                pieces[-1] += " and " + piece  # "between Russia and the EU" is one item
+            if pieces and re.search(r"\bbetween\s+\S+$|^[a-z-]+(?:al|ic|ive|ous|ern)$", pieces[-1]):
+                # "between Russia and the EU", "traditional and nontraditional threats":
+                # one item each
+                pieces[-1] += " and " + piece
             else:
                 pieces.append(piece)
         for piece in pieces:
@@ -116,7 +135,8 @@ def _items(text: str) -> list[str]:
                 words.pop(0)
             item = " ".join(words)
             named = all(word[:1].isupper() for word in words)  # a name: "Security Council"
-            if 1 <= len(words) <= 9 and not named and not re.search(r"\d", item):
+            vague = len(words) == 1 and item.lower() in _VAGUE
+            if 1 <= len(words) <= 12 and not named and not vague and not re.search(r"\d", item):
                 found.append(item[:1].upper() + item[1:])
     return found
 
@@ -147,13 +167,17 @@ def find_topics(article: Article) -> dict[str, Topic]:
             words = [m.group().split() for m in re.finditer(pattern, text, re.I)]
             if any(not all(w[:1].isupper() for w in found) for found in words):
                 add(name, index, sentence)  # not in a name: "Economic Cooperation (APEC)"
+        places = {e.text for e in sentence.ents if e.label_ in ("GPE", "LOC")}
         for match in _CRISES.finditer(text):
-            for place in re.split(r",\s*|\s+and\s+", match[1]):
-                if geo.country_by_name(place):
+            for place in re.split(r",\s*|\s+and\s+", match[2]):
+                if geo.country_by_name(place) or place in places:
                     what = match[0].split()[0].lower().replace("crises", "crisis")
-                    add(f"{what.capitalize()} in {place}", index, sentence)
-        for match in _AGREEMENT.finditer(text):
-            add(match[1].strip(), index, sentence)
+                    what = "conflict" if what in ("ceasefire", "truce") else what  # of one
+                    add(f"{what.capitalize()} in {match['side'] or ''}{place}", index, sentence)
+        for match in [*_AGREEMENT.finditer(text), *_DEAL.finditer(text)]:
+            name = match[1].strip()
+            if not _known(name, found):
+                add(name[:1].upper() + name[1:], index, sentence)
         for item in _items(text):
             if item in found or not _known(item, found):
                 add(item, index, sentence)

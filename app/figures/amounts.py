@@ -1,20 +1,44 @@
 """Amounts as a source writes them ("more than US$18 billion", "about 270", "five times",
-"11%"): value, unit, qualifier and the precision the words give.
+"11%", "about 40 billion euros", "46 billion Australian dollars"): value, unit, qualifier
+and the precision the words give.
 
-Number words are read by text2num; the rest (currency signs, scale words, the words that
-qualify an amount) by the patterns below.
+Number words are read by text2num; currency names by pycountry's table of currencies; the
+rest (currency signs, scale words, the words that qualify an amount) by the patterns below.
 """
 
 import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
+import pycountry
 from text_to_num import alpha2digit
 
 from app.values import Qualifier, Quantity
 
 CURRENCIES = {"US$": "USD", "$": "USD", "USD": "USD", "€": "EUR", "EUR": "EUR", "£": "GBP"}
+# A currency named after the amount without a country's word ("40 billion euros"): the
+# one news mean by it. Pycountry's names give the others ("Australian dollars": AUD).
+CURRENCY_WORDS = {
+    "dollar": "USD",
+    "euro": "EUR",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+    "won": "KRW",
+    "ruble": "RUB",
+    "rouble": "RUB",
+    "rupee": "INR",
+    "lira": "TRY",
+    "dong": "VND",
+    "ringgit": "MYR",
+    "riyal": "SAR",
+    "dirham": "AED",
+    "pound sterling": "GBP",
+}
+_MONEY_WORDS = "dollar|euro|yen|yuan|renminbi|won|ruble|rouble|rupee|pound|franc|real|reai|lira|"
+_MONEY_WORDS += "dong|ringgit|peso|rand|riyal|dirham"
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 PERCENT = "percent"
 BARE = "count"  # the unit of a number written without one
@@ -49,7 +73,9 @@ _QUALIFIER = re.compile(
 _AMOUNT = re.compile(
     r"(?P<currency>US\$|\$|€|£|\bUSD\s?|\bEUR\s?)?"
     r"(?<![\w.,])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\w,]\d)"
-    r"(?:\s*(?P<percent>%|\bper\s?cent\b)|\s+(?P<scale>thousand|million|billion|trillion)\b)?",
+    r"(?:\s*(?P<percent>%|\bper\s?cent\b)|\s+(?P<scale>thousand|million|billion|trillion)\b)?"
+    r"(?:\s+(?P<money>(?:(?:[A-Z][\w.]*|U\.S\.)\s+){0,2}?"
+    rf"(?i:{_MONEY_WORDS})(?:e?s)?(?:\s+sterling)?)\b)?",
     re.IGNORECASE,
 )
 _SCALE_AFTER_DIGITS = re.compile(r"(\d)\s+(thousand|million|billion|trillion)\b", re.IGNORECASE)
@@ -68,6 +94,39 @@ class Amount:
         return self.text
 
 
+@cache
+def _currency_names() -> dict[str, str]:
+    """Lower-case currency names ("australian dollar", "swiss franc") -> ISO code."""
+    names = {
+        c.name.lower(): c.alpha_3
+        for c in pycountry.currencies
+        if "(" not in c.name and not c.name.startswith(("WIR", "Bond"))
+    }
+    return names | {"us dollar": "USD", "u.s. dollar": "USD", "american dollar": "USD"}
+
+
+_AMBIGUOUS = {"won", "dong", "rand", "real", "pound", "franc"}
+
+
+def currency_of(words: str, scaled: bool = True) -> str | None:
+    """The ISO code of a currency as news name it after an amount ("euros", "Australian
+    dollars", "US dollars", "pounds sterling"); None when the words do not say which, or
+    when a lone word is also an English word and no scale word precedes it ("in 2016 won")."""
+    name = re.sub(r"\s+", " ", words.strip().lower())
+    name = re.sub(r"(?<=ee)s$|(?<=[^s])s$|(?<=reai)s$", "", name).replace("reai", "real")
+    name = name.replace("pounds sterling", "pound sterling").replace("rouble", "ruble")
+    qualifier, _, word = name.rpartition(" ")
+    if name in _currency_names() and (qualifier or scaled or word not in _AMBIGUOUS):
+        return _currency_names()[name]
+    # "40 billion Russian roubles", "the 5 million dollars": the words before it are not
+    # a currency's country, or are the plain one.
+    if not qualifier and not scaled and word in _AMBIGUOUS:
+        return None
+    if not qualifier or qualifier in ("us", "u.s.", "american"):
+        return CURRENCY_WORDS.get(word) or _currency_names().get(word)
+    return None
+
+
 def _read(text: str) -> list[Amount]:
     found = []
     for match in _AMOUNT.finditer(text):
@@ -77,15 +136,17 @@ def _read(text: str) -> list[Amount]:
         exponent = digits.as_tuple().exponent
         assert isinstance(exponent, int)
         significant = len(number.replace(".", "").lstrip("0")) or 1
+        money = currency_of(match["money"], bool(match["scale"])) if match["money"] else None
         if match["percent"]:
             unit = PERCENT
         elif match["currency"]:
             unit = CURRENCIES[match["currency"].strip().upper()]
         else:
-            unit = BARE
+            unit = money or BARE
+        end = match.end() if money or not match["money"] else match.start("money")
         before = _QUALIFIER.search(text[: match.start()])
         qualifier = QUALIFIER_WORDS[before[1].lower()] if before else Qualifier.EXACT
-        words = (before[0] if before else "") + match[0]
+        words = (before[0] if before else "") + text[match.start() : end].rstrip()
         found.append(
             Amount(
                 value=float(digits) * scale,
