@@ -52,20 +52,24 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
         if not (column.primary_key and column.autoincrement is True and column.name not in rows[0])
     ]
     names = [column.name for column in columns]
-    processors = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in columns]
-    values = [
-        tuple(
-            value if value is None or process is None else process(value)
-            for value, process in zip(map(row.get, names), processors)  # noqa: B905
-        )
-        for row in rows
+    processors = [
+        (index, process)
+        for index, column in enumerate(columns)
+        if (process := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
     ]
+    values = []
+    for row in rows:
+        value = list(map(row.get, names))
+        for index, process in processors:
+            if value[index] is not None:
+                value[index] = process(value[index])
+        values.append(value)
     cursor: Any = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         if dialect.name == "postgresql":
             with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
+                for written in values:
+                    copy.write_row(written)
         else:
             marks = ", ".join("?" * len(names))
             cursor.executemany(
