@@ -87,11 +87,12 @@ def load_cpu(code: Path, name: str, kb: Path) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def request_cpu(code: Path, name: str, database: Path) -> float:
-    """Milliseconds of CPU a request of the ablation's path, by the code in `code`."""
+def request_cpu(code: Path, name: str, database: Path, path: str) -> float:
+    """Milliseconds of CPU a request of `path`, by the code in `code` (with the settings of
+    the ablation `name`)."""
     env = _environ(code, name, database)
     done = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "cpu_profile.py"), PATHS[name], "--requests", "2000"],
+        [PYTHON, str(ROOT / "bench" / "cpu_profile.py"), path, "--requests", "2000"],
         cwd=code,
         env=env,
         check=True,
@@ -137,8 +138,8 @@ def main() -> int:
                 with_it.append(load_cpu(head, "head", kb))
                 without.append(load_cpu(code, name, kb))
             else:
-                with_it.append(request_cpu(head, "head", database))
-                without.append(request_cpu(code, name, database))
+                with_it.append(request_cpu(head, "head", database, PATHS[name]))
+                without.append(request_cpu(code, name, database, PATHS[name]))
         a, b = statistics.median(with_it), statistics.median(without)
         what = f"seed CPU s, {args.events:,} events" if name.startswith("load-") else PATHS[name]
         unit = "s" if name.startswith("load-") else "ms"
