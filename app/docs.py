@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.errors import NOT_FOUND_DOC, NOT_MODIFIED_DOC, VALIDATION_ERROR_DOC
 from app.openapi_answers import document_answers
+from app.openapi_links import document_links
 from app.security import page_policy
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
@@ -100,6 +101,7 @@ def install_docs(app: FastAPI) -> None:
                     if example is not None and "application/json" in content:
                         content["application/json"]["example"] = example
             document_answers(schema)
+            document_links(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
