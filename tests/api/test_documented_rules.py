@@ -55,6 +55,8 @@ def test_a_date_filter_is_accepted_exactly_when_its_pattern_matches(
         ("2026-12-01T12:00:00Z", True),
         ("2024-02-29 23:59:59.123456+05:30", True),
         ("2026-12-01T12:00+0100", True),
+        ("0001-01-01T00:00+23:59", True),  # before year 1 in UTC
+        ("9999-12-31T23:59-23:59", True),  # after year 9999 in UTC
         ("2026-02-29T12:00Z", False),
         ("2026-12-01T24:00", False),
         ("2026-12-01T12:60", False),
