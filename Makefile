@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install migrate seed run serve test lint bench bench-quick clean
+.PHONY: help install browser migrate seed run serve test lint bench bench-quick clean
 
 help:
 	@echo "make run    install, migrate, seed, and serve on http://127.0.0.1:8000"
@@ -36,9 +36,21 @@ run: seed
 serve: install
 	$(BIN)/entente serve
 
+# tests/http/test_docs_browser.py opens the docs in headless Chromium: Debian's chromium and
+# chromium-driver, installed with apt-get when missing (as root, as CI runs; else a message).
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "the tests need Chromium: apt-get install chromium chromium-driver (as root)"; \
+			exit 1; \
+		fi; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			chromium chromium-driver; \
+	fi
+
 # The whole suite on SQLite, then, when ENTENTE_TEST_POSTGRES_URL names a PostgreSQL server,
 # again on PostgreSQL (in databases of its own, created and dropped by the run).
-test: install
+test: install browser
 	$(BIN)/python -m pytest
 	@if [ -n "$$ENTENTE_TEST_POSTGRES_URL" ]; then \
 		echo "== the whole suite again, on PostgreSQL"; \

@@ -32,8 +32,8 @@ PROGRESS_STEPS = 1000
 
 
 def json_text(value: Any) -> str:
-    """JSON columns (claims, the audit) written by orjson, which a large load's records
-    make several times faster than the standard library's encoder (docs/BENCHMARKS.md)."""
+    """JSON columns (claims, the audit) written by orjson rather than the standard library's
+    encoder (what it saves a load: docs/BENCHMARKS.md, "Optimisations kept")."""
     return orjson.dumps(value).decode()
 
 

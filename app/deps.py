@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 
 from app.db import Database, open_database
 from app.errors import InvalidInput
+from app.patterns import ISO_MOMENT
 from app.values import as_utc, has_control_characters
 
 
@@ -28,9 +29,6 @@ async def get_database() -> Database:
     return default_database()
 
 
-ISO_MOMENT = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:?\d{2})?$"
-
-
 async def database_then(
     live: Annotated[Database, Depends(get_database)],
     known_at: Annotated[
@@ -38,7 +36,8 @@ async def database_then(
         Query(
             pattern=ISO_MOMENT,
             description="Answer as the knowledge base stood at this moment (ISO 8601, a date "
-            "or a date and time; no zone: UTC): what was recorded by then, before any later "
+            "or a date and time to the minute, second or microsecond, with `Z` or an offset; no "
+            "zone: UTC): what was recorded by then, before any later "
             "change or withdrawal.",
             examples=["2026-12-01T12:00:00Z"],
         ),

@@ -1,6 +1,7 @@
 """OpenAPI helpers: documented responses, offline Swagger UI and ReDoc, examples."""
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -8,16 +9,19 @@ import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from app.errors import NOT_FOUND_DOC, NOT_MODIFIED_DOC, VALIDATION_ERROR_DOC
 from app.openapi_answers import document_answers
+from app.openapi_links import document_links
 from app.security import page_policy
 
 DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
 EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
 ASSETS_PATH = "/docs-assets"
+REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+BLANK_IMAGE = "data:image/svg+xml,%3Csvg%20xmlns=%27http://www.w3.org/2000/svg%27/%3E"
 
 LIST_CONTENT = {
     "text/csv": {"schema": {"type": "string"}, "example": "id,title\r\n"},
@@ -51,8 +55,23 @@ def _with_policy(page: HTMLResponse) -> HTMLResponse:
     return page
 
 
+@lru_cache(maxsize=1)
+def redoc_bundle() -> bytes:
+    """ReDoc's script, but for the logo its sidebar loads from Redocly's CDN, which the page's
+    CSP refuses (the docs load nothing from another host): a blank image of its own."""
+    script = (DOCS_ASSETS / "redoc.standalone.js").read_text(encoding="utf-8")
+    assert REDOC_LOGO in script, "ReDoc's bundle no longer loads its logo from the CDN"
+    return script.replace(REDOC_LOGO, BLANK_IMAGE).encode()
+
+
 def install_docs(app: FastAPI) -> None:
     """Swagger UI at /docs and ReDoc at /redoc, their assets served by the app itself."""
+
+    # Before the mount, which would serve the bundle as shipped.
+    @app.get(f"{ASSETS_PATH}/redoc.standalone.js", include_in_schema=False)
+    async def redoc_script() -> Response:
+        return Response(redoc_bundle(), media_type="text/javascript; charset=utf-8")
+
     app.mount(ASSETS_PATH, StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
 
     # Behind a proxy that serves the API under a root path, the pages' URLs start with it.
@@ -100,6 +119,7 @@ def install_docs(app: FastAPI) -> None:
                     if example is not None and "application/json" in content:
                         content["application/json"]["example"] = example
             document_answers(schema)
+            document_links(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -21,19 +21,29 @@ def event_ref(row: Row[Any]) -> EventRef:
     return EventRef(id=row.id, kind=row.kind, title=row.title, start=start)
 
 
-def event_refs(connection: Connection, statement_: Select[Any]) -> list[EventRef]:
+def event_refs(
+    connection: Connection, statement_: Select[Any], params: dict[str, Any] | None = None
+) -> list[EventRef]:
     """`EventRef`s of the events a statement selects (it must select the event table)."""
-    return [event_ref(row) for row in connection.execute(statement_)]
+    return [event_ref(row) for row in connection.execute(statement_, params or {})]
 
 
-def statement_refs(connection: Connection, *where: ColumnElement[bool]) -> list[StatementRef]:
-    """Statements matching `where` (on the statement table), by date then id."""
-    rows = connection.execute(
+def statements_where(*where: ColumnElement[bool]) -> Select[Any]:
+    """The statements matching `where` (on the statement table), by date then id, as
+    `statement_refs` reads them."""
+    return (
         select(statement, person.c.name.label("speaker_name"))
         .join(person, person.c.id == statement.c.speaker_id)
         .where(*where)
         .order_by(statement.c.date_first, statement.c.id)
     )
+
+
+def statement_refs(
+    connection: Connection, statement_: Select[Any], params: dict[str, Any] | None = None
+) -> list[StatementRef]:
+    """`StatementRef`s of the statements a `statements_where` statement selects."""
+    rows = connection.execute(statement_, params or {})
     return [
         StatementRef(
             id=row.id,

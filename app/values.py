@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 import pycountry
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -20,6 +19,8 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
+
+from app import patterns
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -118,8 +119,9 @@ class PartialDate:
     ) -> JsonSchemaValue:
         return {
             "type": "string",
-            "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
-            "description": "ISO 8601 date at its known precision: YYYY, YYYY-MM or YYYY-MM-DD.",
+            "pattern": patterns.PARTIAL_DATE,
+            "description": "ISO 8601 date at its known precision: YYYY, YYYY-MM or YYYY-MM-DD "
+            "(a real year, month or day: not `2019-02-30`).",
             "examples": ["2019", "2019-06", "2019-08-19"],
         }
 
@@ -165,16 +167,29 @@ def _country_alpha2(code: str) -> str:
     return str(found.alpha_2)
 
 
-CountryCode = Annotated[
-    str,
-    StringConstraints(min_length=2, max_length=3),
-    AfterValidator(_country_alpha2),
-    Field(
-        description="ISO 3166-1 country code, alpha-2 or alpha-3 in any case; "
-        "answered as upper-case alpha-2.",
-        examples=["FR", "rus"],
-    ),
-]
+class _CountryCodeSchema:
+    """The schema of `CountryCode`: its `pattern` every code pycountry knows, in any case,
+    so that a client (or a fuzzer) that fills a country from the schema is never refused."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, _source: Any, _handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            _country_alpha2,
+            core_schema.str_schema(min_length=2, max_length=3),
+            metadata={
+                "pydantic_js_updates": {
+                    "pattern": patterns.COUNTRY_CODE,
+                    "description": "ISO 3166-1 country code, alpha-2 or alpha-3 in any case "
+                    "(`fr`, `FRA`); answered as upper-case alpha-2.",
+                    "examples": ["FR", "rus"],
+                }
+            },
+        )
+
+
+CountryCode = Annotated[str, _CountryCodeSchema]
 
 
 class Qualifier(StrEnum):

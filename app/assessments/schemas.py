@@ -8,6 +8,7 @@ from app.assessments.models import Stance
 from app.claims.schemas import WithClaims
 from app.events.schemas import DateRange
 from app.pagination import REPEATABLE, ListQuery
+from app.patterns import TEXT
 from app.schemas import CitationPublic, Named
 from app.values import CountryCode, PartialDate
 
@@ -30,6 +31,7 @@ class AssessmentQuery(ListQuery, DateRange):
         default=None,
         min_length=1,
         max_length=200,
+        pattern=TEXT,
         description="Who holds the judgement, e.g. `author` or `observers` (case-insensitive).",
         examples=["observers"],
     )

@@ -5,6 +5,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from app.pagination import ListQuery
+from app.patterns import TEXT
 from app.schemas import Named
 
 
@@ -18,6 +19,7 @@ class CountryQuery(ListQuery):
         default=None,
         min_length=1,
         max_length=200,
+        pattern=TEXT,
         description="The beginning of the country's name (case-insensitive): `rus` finds the "
         "Russian Federation.",
     )

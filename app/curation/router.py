@@ -22,15 +22,15 @@ from app.curation.schemas import (
     Decision,
     ProposalPublic,
     ProposalQuery,
+    SourceWrite,
     WriteResult,
 )
 from app.curation.service import SECTIONS, claim_etag, current_claim
 from app.deps import DatabaseDep, LiveDatabaseDep
-from app.errors import NOT_FOUND_DOC, InvalidInput, NotFound
+from app.errors import NOT_FOUND_DOC, NotFound
 from app.extract.stored import draft_of
 from app.http_cache import etag_matches
 from app.responses import detail_response
-from app.sources.models import SourceCreate
 
 router = APIRouter(tags=["curation"])
 Kind = Annotated[
@@ -165,12 +165,10 @@ async def withdraw_claim(
     responses=docs.WRITE_RESPONSES,
 )
 async def create_source(
-    request: Request, db: LiveDatabaseDep, principal: ContributorDep, source: SourceCreate
+    request: Request, db: LiveDatabaseDep, principal: ContributorDep, source: SourceWrite
 ) -> Response:
     """A new source with its full text (`text`; a `text_file` is refused over HTTP). Claims
     of it may then be written; their citations must quote this text."""
-    if source.text is None:
-        raise_text_needed()
     payload = {"action": "source", "record": source.model_dump(mode="json", exclude_none=True)}
     return await proposals.submit(request, db, principal, payload, None, exists=False)
 
@@ -241,10 +239,6 @@ async def upload_bundle(
         "text": body,
     }
     return await proposals.submit(request, db, principal, payload, None, exists=False)
-
-
-def raise_text_needed() -> None:
-    raise InvalidInput(("body", "text"), "a source written over HTTP gives its `text`")
 
 
 @router.get(

@@ -3,10 +3,34 @@
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.claims.models import Rank
 from app.curation.models import ProposalStatus
+from app.patterns import NO_NUL, TEXT
+from app.sources.models import SourceCreate
+
+
+def _strings_without_nul(schema: dict[str, Any]) -> None:
+    """Every string the schema of a write describes holds no NUL (the loader refuses one)."""
+    if schema.get("type") == "string" and "pattern" not in schema:
+        schema["pattern"] = NO_NUL
+    children = [*schema.get("properties", {}).values(), *schema.get("anyOf", [])]
+    if isinstance(schema.get("items"), dict):
+        children.append(schema["items"])
+    for child in children:
+        _strings_without_nul(child)
+
+
+class SourceWrite(SourceCreate):
+    """A source written over HTTP: its whole text inline (no file lies beside a request)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_strings_without_nul)
+
+    text: str = Field(min_length=1, description="Its whole text, inline.")  # type: ignore[assignment]
+    text_file: None = Field(  # type: ignore[assignment]
+        default=None, description="Not over HTTP: a request gives its `text`."
+    )
 
 
 class ClaimWrite(BaseModel):
@@ -81,7 +105,9 @@ class ProposalQuery(BaseModel):
     status: ProposalStatus | None = Field(
         default=None, description="Only proposals of this status (`proposed`: the queue)."
     )
-    author: str | None = Field(default=None, max_length=100, description="Only this key's.")
+    author: str | None = Field(
+        default=None, max_length=100, pattern=TEXT, description="Only this key's."
+    )
 
 
 class ChangePublic(BaseModel):

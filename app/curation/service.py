@@ -9,6 +9,7 @@ kept as a proposal until a reviewer applies it.
 
 import hashlib
 import json
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -87,7 +88,25 @@ def bundle_of(payload: dict[str, Any]) -> tuple[str, str]:
     else:  # a claim
         record = {**payload["record"], "rank": payload.get("rank", "normal")}
         body = {"default_source": payload["source_id"], SECTIONS[payload["kind"]]: [record]}
-    return f"{API_BUNDLE}.yaml", json.dumps(body)  # JSON is YAML
+    return f"{API_BUNDLE}.yaml", yaml_readable_json(body)
+
+
+# An escaped backslash, or a character beyond the BMP as JSON escapes it (a surrogate pair).
+_PAIR_OR_BACKSLASH = re.compile(r"(\\\\)|\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})")
+
+
+def _unescaped_pair(match: re.Match[str]) -> str:
+    if match[1]:
+        return match[1]
+    high, low = int(match[2], 16), int(match[3], 16)
+    return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+
+
+def yaml_readable_json(value: Any) -> str:
+    """`value` as JSON that a YAML 1.2 parser reads back as `value` (JSON is YAML, but for
+    one escape: YAML has none for surrogates, so a character beyond the Basic Multilingual
+    Plane, an emoji say, is written as itself; the rest stays ASCII)."""
+    return _PAIR_OR_BACKSLASH.sub(_unescaped_pair, json.dumps(value))
 
 
 def check(engine: Engine, payload: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field, model_validator
 from app.claims.schemas import WithClaims
 from app.events.models import EventKind, EventOutcomes, EventStatus, Role
 from app.pagination import REPEATABLE, ListQuery
+from app.patterns import TEXT
 from app.schemas import CitationPublic, EventRef, Named, StatementRef
 from app.values import CountryCode, PartialDate, Quantity, Slug
 
@@ -31,7 +32,9 @@ class DateRange(BaseModel):
         default=None, description="Inclusive; `2019`, `2019-06` or `2019-08-19`."
     )
     date_to: PartialDate | None = Field(
-        default=None, description="Inclusive; `2019-08` means up to 31 August 2019."
+        default=None,
+        description="Inclusive; `2019-08` means up to 31 August 2019. A range that ends "
+        "before it begins (`date_from=2020&date_to=2019`) is a 422.",
     )
 
     @model_validator(mode="after")
@@ -52,7 +55,7 @@ class EventQuery(ListQuery, DateRange):
     )
     participant: list[Slug] = Field(
         default_factory=list,
-        description="Repeatable person id: every person given takes part.",
+        description=REPEATABLE + " person ids; every person given takes part.",
     )
     kind: list[EventKind] = Field(
         default_factory=list,
@@ -60,13 +63,14 @@ class EventQuery(ListQuery, DateRange):
     )
     topic: list[Slug] = Field(
         default_factory=list,
-        description="Repeatable topic id: every topic given was discussed.",
+        description=REPEATABLE + " topic ids; every topic given was discussed.",
     )
     place: Slug | None = Field(default=None, description="Place id.")
     q: str | None = Field(
         default=None,
         min_length=1,
         max_length=200,
+        pattern=TEXT,
         description="Words to look for in the title and notes (case-insensitive).",
     )
     sort: EventSort = Field(default=EventSort.START_DESC, description="By start date.")

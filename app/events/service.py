@@ -41,7 +41,7 @@ from app.facets import Facet, FacetCount, column_facet, facet_counts, link_facet
 from app.pagination import Keyset, Slice
 from app.people.models import Person
 from app.queries import escape_like
-from app.refs import event_refs, statement_refs
+from app.refs import event_refs, statement_refs, statements_where
 from app.statements.models import Statement
 from app.topics.models import Topic
 
@@ -254,18 +254,22 @@ class EventListing:
 EVENTS = EventListing()
 
 
+# An event's statements, built once like a page's (the event's id a bound parameter).
+_DOCUMENT = select(document.c.body).where(document.c.event_id == bindparam("id"))
+_CHILDREN = (
+    select(event)
+    .where(event.c.parent_id == bindparam("id"))
+    .order_by(event.c.start_first, event.c.id)
+)
+_STATEMENTS = statements_where(statement.c.event_id == bindparam("id"))
+
+
 def get_event(connection: Connection, *, event_id: str) -> EventDetail:
-    body = connection.execute(
-        select(document.c.body).where(document.c.event_id == event_id)
-    ).scalar_one_or_none()
+    params = {"id": event_id}
+    body = connection.execute(_DOCUMENT, params).scalar_one_or_none()
     if body is None:
         raise NotFound("event", event_id)
     public = EventPublic.model_validate_json(body)
-    children = event_refs(
-        connection,
-        select(event)
-        .where(event.c.parent_id == event_id)
-        .order_by(event.c.start_first, event.c.id),
-    )
-    statements = statement_refs(connection, statement.c.event_id == event_id)
+    children = event_refs(connection, _CHILDREN, params)
+    statements = statement_refs(connection, _STATEMENTS, params)
     return EventDetail(**dict(public), children=children, statements=statements)

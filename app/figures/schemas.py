@@ -40,7 +40,9 @@ class FigureQuery(ListQuery):
         default=None, description="Inclusive; a figure matches when its period overlaps."
     )
     period_to: PartialDate | None = Field(
-        default=None, description="Inclusive; `2019-08` means up to 31 August 2019."
+        default=None,
+        description="Inclusive; `2019-08` means up to 31 August 2019. A range that ends "
+        "before it begins (`period_from=2020&period_to=2019`) is a 422.",
     )
     derived: bool | None = Field(
         default=None,
@@ -64,10 +66,13 @@ class SeriesQuery(BaseModel):
 
     metric: Metric = Field(description="The metric of the series.")
     country: CountryCode = Field(
-        description="The figure's country; for a symmetric metric the order does not matter."
+        description="The figure's country; for a symmetric metric the order does not matter.",
+        examples=["RU"],
     )
     partner: CountryCode = Field(
-        description="The figure's partner; it must differ from `country` (else a 422)."
+        description="The figure's partner: another country than `country` (`country=FR&"
+        "partner=fra` names France twice, a 422).",
+        examples=["FR"],
     )
 
     @model_validator(mode="after")

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from app.assessments.models import Stance
 from app.claims.schemas import WithClaims
 from app.pagination import ListQuery
+from app.patterns import TEXT
 from app.schemas import CitationPublic, EventRef
 from app.values import PartialDate
 
@@ -20,6 +21,7 @@ class OrganizationQuery(ListQuery):
         default=None,
         min_length=1,
         max_length=32,
+        pattern=TEXT,
         description="The kind of organization (`union`, `forum`, `alliance`, ...).",
         examples=["union"],
     )
@@ -27,6 +29,7 @@ class OrganizationQuery(ListQuery):
         default=None,
         min_length=1,
         max_length=200,
+        pattern=TEXT,
         description="Words to look for in the name or acronym (case-insensitive).",
     )
     sort: OrganizationSort = Field(default=OrganizationSort.NAME, description="By name.")

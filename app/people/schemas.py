@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from app.claims.schemas import WithClaims
 from app.events.models import Role
 from app.pagination import ListQuery
+from app.patterns import TEXT
 from app.schemas import CitationPublic, EventRef, Named
 from app.statements.models import StatementMode
 from app.values import CountryCode, PartialDate
@@ -22,6 +23,7 @@ class PersonQuery(ListQuery):
         default=None,
         min_length=1,
         max_length=200,
+        pattern=TEXT,
         description="Part of the person's name (case-insensitive).",
     )
     sort: PersonSort = Field(default=PersonSort.NAME, description="By name.")

@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from app.claims.schemas import WithClaims
 from app.pagination import ListQuery
+from app.patterns import TEXT
 from app.schemas import CitationPublic, EventRef
 from app.values import CountryCode
 
@@ -20,6 +21,7 @@ class PlaceQuery(ListQuery):
         default=None,
         min_length=1,
         max_length=32,
+        pattern=TEXT,
         description="The kind of place (`city`, `residence`, `fortress`, ...).",
         examples=["city"],
     )

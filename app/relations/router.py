@@ -20,7 +20,8 @@ CountryA = Annotated[
         min_length=2,
         max_length=3,
         pattern="^[A-Za-z]+$",
-        description="One country of the pair: ISO 3166-1 alpha-2 or alpha-3, any case.",
+        description="One country of the pair: ISO 3166-1 alpha-2 or alpha-3, any case. An "
+        "unknown code is a 404.",
         examples=["RU"],
     ),
 ]
@@ -30,7 +31,8 @@ CountryB = Annotated[
         min_length=2,
         max_length=3,
         pattern="^[A-Za-z]+$",
-        description="The other country of the pair (the order does not matter).",
+        description="The other country of the pair (the order does not matter): another "
+        "country than `a` (`FR/fra` names France twice, a 422). An unknown code is a 404.",
         examples=["FR"],
     ),
 ]

@@ -191,7 +191,9 @@ def get_relations(
         claimed_vs_recorded=standing.claimed_vs_recorded(connection, params),
         topics=topics,
         topics_total=topics_total,
-        statements=refs.statement_refs(connection, statement.c.id.in_(latest_statements))
+        statements=refs.statement_refs(
+            connection, refs.statements_where(statement.c.id.in_(latest_statements))
+        )
         if latest_statements
         else [],
         statements_total=statements_total,

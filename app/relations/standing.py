@@ -142,17 +142,13 @@ _CLAIMS = (
     .where(figures_of_pair(), figure.c.metric == Metric.LEADER_MEETINGS.value)
     .order_by(figure.c.period_first, figure.c.id)
 )
-# The engagements of a meeting kind within a claim's period.
-_MET = (
-    select(ENGAGED.c.id)
-    .where(
-        ENGAGED.c.kind.in_([kind.value for kind in MEETING_KINDS]),
-        ENGAGED.c.start_first >= bindparam("period_first", type_=Date),
-        ENGAGED.c.start_last <= bindparam("period_last", type_=Date),
-    )
+# The pair's engagements of a meeting kind, newest first: read once, then each claim counts
+# those within its period (a statement a claim read the pair's every engagement again).
+_MEETINGS = (
+    select(ENGAGED.c.id, ENGAGED.c.start_first, ENGAGED.c.start_last)
+    .where(ENGAGED.c.kind.in_([kind.value for kind in MEETING_KINDS]))
     .order_by(ENGAGED.c.start_first.desc(), ENGAGED.c.id.desc())
 )
-_MET_COUNT = select(func.count()).select_from(_MET.subquery())
 _ASSESSMENTS = (
     select(assessment)
     .where(assessment.c.id.in_(with_both(assessment_country, "assessment_id")))
@@ -168,14 +164,18 @@ def latest_figures(connection: Connection, params: dict[str, Any]) -> list[Figur
 def claimed_vs_recorded(connection: Connection, params: dict[str, Any]) -> list[ClaimedVsRecorded]:
     claims = list(connection.execute(_CLAIMS, params))
     citations = citations_of(connection, SubjectType.FIGURE, [row.id for row in claims])
+    meetings = list(connection.execute(_MEETINGS, params)) if claims else []
     result = []
     for row in claims:
         claimed = Quantity(
             value=row.value, unit=row.unit, qualifier=row.qualifier, text=row.value_text
         )
-        period = {**params, "period_first": row.period_first, "period_last": row.period_last}
-        count = connection.execute(_MET_COUNT, period).scalar_one()
-        latest = connection.execute(_MET.limit(EVIDENCE), period).scalars().all()
+        met = [
+            meeting.id
+            for meeting in meetings
+            if meeting.start_first >= row.period_first and meeting.start_last <= row.period_last
+        ]
+        count, latest = len(met), met[:EVIDENCE]
         number = int(row.value) if float(row.value).is_integer() else row.value
         words = QUALIFIER_WORDS.get(claimed.qualifier, "")
         result.append(

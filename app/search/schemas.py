@@ -3,16 +3,20 @@
 from pydantic import BaseModel, Field, field_validator
 
 from app.pagination import REPEATABLE, ListQuery
+from app.patterns import TEXT
 from app.search.models import SearchType
-from app.search.query import RANKED_AT_MOST, parse
+from app.search.query import MAX_TERMS, MIN_PREFIX, RANKED_AT_MOST, parse
 
 
 class SearchQuery(ListQuery):
     q: str = Field(
         min_length=1,
         max_length=300,
+        pattern=TEXT,
         description='Words (all must occur), "quoted phrases" and prefix* (e.g. `secur*`). '
-        "Matching ignores case and accents and stems English words.",
+        "Matching ignores case and accents and stems English words. Other punctuation "
+        f"separates words. A 422 when there is no word, more than {MAX_TERMS} words or "
+        f"phrases, or fewer than {MIN_PREFIX} letters before a `*`.",
         examples=["Libya", '"security structure"', "secur*"],
     )
     type: list[SearchType] = Field(default=[], description=REPEATABLE + " only these kinds.")

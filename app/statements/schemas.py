@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from app.claims.schemas import WithClaims
 from app.events.schemas import DateRange
 from app.pagination import REPEATABLE, ListQuery
+from app.patterns import TEXT
 from app.schemas import CitationPublic, EventRef, Named
 from app.statements.models import StatementMode
 from app.values import PartialDate, Slug
@@ -27,7 +28,7 @@ class StatementQuery(ListQuery, DateRange):
     event: Slug | None = Field(default=None, description="Event id: statements made at it.")
     topic: list[Slug] = Field(
         default_factory=list,
-        description="Repeatable topic id: the statement is on every topic given.",
+        description=REPEATABLE + " topic ids; the statement is on every topic given.",
     )
     mode: StatementMode | None = Field(
         default=None,
@@ -37,6 +38,7 @@ class StatementQuery(ListQuery, DateRange):
         default=None,
         min_length=1,
         max_length=200,
+        pattern=TEXT,
         description="Words to look for in the statement's text (case-insensitive).",
     )
     sort: StatementSort = Field(default=StatementSort.DATE_DESC, description="By date.")

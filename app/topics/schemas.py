@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from app.claims.schemas import WithClaims
 from app.pagination import ListQuery
+from app.patterns import TEXT
 from app.schemas import CitationPublic, EventRef, StatementRef
 from app.topics.models import TopicCategory
 from app.values import CountryCode
@@ -22,6 +23,7 @@ class TopicQuery(ListQuery):
         default=None,
         min_length=1,
         max_length=200,
+        pattern=TEXT,
         description="Words to look for in the name and description (case-insensitive).",
     )
     country: CountryCode | None = Field(

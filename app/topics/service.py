@@ -84,8 +84,10 @@ def get_topic(connection: Connection, *, topic_id: str) -> TopicDetail:
     )
     statements = refs.statement_refs(
         connection,
-        statement.c.id.in_(
-            select(statement_topic.c.statement_id).where(statement_topic.c.topic_id == topic_id)
+        refs.statements_where(
+            statement.c.id.in_(
+                select(statement_topic.c.statement_id).where(statement_topic.c.topic_id == topic_id)
+            )
         ),
     )
     return TopicDetail(**dict(public), events=events, statements=statements)

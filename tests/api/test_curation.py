@@ -238,3 +238,18 @@ def test_extracting_a_stored_source_files_its_draft_for_review(client, keys, see
         ).status_code
         == 404
     )
+
+
+def test_a_source_keeps_any_unicode_text_and_is_refused_without_text(client, keys):
+    # Characters beyond the BMP (JSON escapes them as surrogate pairs, which YAML cannot
+    # read) and a literal backslash-u are written and read back as sent.
+    source = {**NEW_SOURCE, "title": "Talks 🤝 at Brégançon \\ud83d", "credits": ["📷 AFP"]}
+    created = client.post("/api/v1/sources", json=source, headers=keys[Role.REVIEWER])
+    assert created.status_code == 200, created.text
+    stored = client.get("/api/v1/sources/a-later-report").json()
+    assert (stored["title"], stored["credits"]) == (source["title"], source["credits"])
+
+    for body in ({**NEW_SOURCE, "id": "no-text", "text": None}, {"id": "x", "title": "X"}):
+        refused = client.post("/api/v1/sources", json=body, headers=keys[Role.REVIEWER])
+        assert refused.status_code == 422
+        assert ["body", "text"] in [error["location"] for error in refused.json()["errors"]]

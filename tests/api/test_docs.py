@@ -27,6 +27,14 @@ def test_docs_pages_load_every_asset_from_the_app_itself(api: TestClient, page: 
     assert "/openapi.json" in references  # the document itself is fetched above
 
 
+def test_redocs_script_loads_no_image_from_its_cdn(api: TestClient):
+    script = api.get("/docs-assets/redoc.standalone.js")
+    assert script.status_code == 200
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "cdn.redoc.ly" not in script.text
+    assert "API docs by Redocly" in script.text  # the credit stays, without the logo
+
+
 OPERATIONS = [
     (path, method, operation)
     for path, item in create_app().openapi()["paths"].items()

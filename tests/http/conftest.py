@@ -1,6 +1,7 @@
 """A served instance: `entente serve` (uvicorn, as deployed) in a subprocess on a free port,
-over a copy of the seeded knowledge base on the engine under test, and a raw-socket client
-for requests no HTTP library would send."""
+over a copy of the seeded knowledge base on the engine under test (one read by every test,
+and one per module for writes, with a reviewer's key), and a raw-socket client for requests
+no HTTP library would send."""
 
 import http.client
 import os
@@ -10,10 +11,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 
+from app.auth.models import Role
+from app.auth.service import create_key
+from app.db import make_engine
 from tests.api.conftest import api, api_database, api_url  # noqa: F401 (fixtures)
 from tests.databases import Databases
 
@@ -63,14 +68,11 @@ def _wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
         time.sleep(0.2)
 
 
-@pytest.fixture(scope="session")
-def served(databases: Databases, seeded_template: str) -> Iterator[Served]:
+@contextmanager
+def serve(database_url: str) -> Iterator[Served]:
+    """`entente serve` over `database_url` on a free port, until the block ends."""
     port = _free_port()
-    env = {
-        **os.environ,
-        "ENTENTE_DATABASE_URL": databases.new(template=seeded_template),
-        "ENTENTE_LOG_LEVEL": "WARNING",
-    }
+    env = {**os.environ, "ENTENTE_DATABASE_URL": database_url, "ENTENTE_LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
         env=env,
@@ -84,3 +86,29 @@ def served(databases: Databases, seeded_template: str) -> Iterator[Served]:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def served(databases: Databases, seeded_template: str) -> Iterator[Served]:
+    with serve(databases.new(template=seeded_template)) as instance:
+        yield instance
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A served instance of its own (writes change it, and no other test reads it), and a
+    reviewer's API key for it: its writes are applied at once."""
+
+    served: Served
+    key: str
+
+
+@pytest.fixture(scope="module")
+def served_for_writes(databases: Databases, seeded_template: str) -> Iterator[Keyed]:
+    url = databases.new(template=seeded_template)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        key = create_key(connection, name="http-tests", role=Role.REVIEWER)
+    engine.dispose()
+    with serve(url) as instance:
+        yield Keyed(instance, key)
