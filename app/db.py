@@ -18,7 +18,6 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-import orjson
 from sqlalchemy import Connection, Engine, Table, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -29,12 +28,6 @@ from app.config import Settings, get_settings
 T = TypeVar("T")
 # How often (in SQLite virtual machine steps) a SQLite statement checks its deadline.
 PROGRESS_STEPS = 1000
-
-
-def json_text(value: Any) -> str:
-    """JSON columns (claims, the audit) written by orjson rather than the standard library's
-    encoder (what it saves a load: docs/BENCHMARKS.md, "Optimisations kept")."""
-    return orjson.dumps(value).decode()
 
 
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -91,8 +84,6 @@ def make_engine(url: str, settings: Settings | None = None, *, budget: bool = Tr
         options = f"-c statement_timeout={settings.statement_timeout_ms}" if budget else ""
         return create_engine(
             url,
-            json_serializer=json_text,
-            json_deserializer=orjson.loads,
             pool_pre_ping=True,
             pool_size=settings.database_pool_size,
             max_overflow=settings.database_max_overflow,
@@ -103,8 +94,6 @@ def make_engine(url: str, settings: Settings | None = None, *, budget: bool = Tr
         Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
-        json_serializer=json_text,
-        json_deserializer=orjson.loads,
         connect_args={"check_same_thread": False},
         pool_size=settings.database_threads + 2,
         max_overflow=8,

@@ -7,7 +7,9 @@ HEAD) against the same code without it, asked the same question in the same run,
 An ablation takes one optimisation out: a patch of `bench/ablations/<name>.patch` applied to
 a copy of HEAD's tree, or only a setting (`SETTINGS`). `load-*` ones are measured by the CPU
 time (user + system) of `entente seed` of the generated knowledge base (`--events`, default
-100,000) into an empty SQLite database; the others by `bench/cpu_profile.py`'s CPU a request
+100,000) into an empty SQLite database (with `--postgres URL`, the wall time of the load
+into a PostgreSQL database of that server, whose own work the loading process's CPU would
+leave out); the others by `bench/cpu_profile.py`'s CPU a request
 for their path, on the 10,000-event database that `bench/run.py` loads (or one loaded here).
 Each side runs `--rounds` times, alternately; the table gives the medians and the ratio
 without / with (above 1: the optimisation saves that much). The copies and databases go to
@@ -24,6 +26,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -63,34 +66,55 @@ def tree(name: str) -> Path:
     return folder
 
 
-def _environ(code: Path, name: str, database: Path) -> dict[str, str]:
+def _environ(code: Path, name: str, url: str) -> dict[str, str]:
     return {
         **os.environ,
         **SETTINGS.get(name, {}),
         "PYTHONPATH": str(code),
-        "ENTENTE_DATABASE_URL": f"sqlite:///{database}",
+        "ENTENTE_DATABASE_URL": url,
         "ENTENTE_LOG_LEVEL": "WARNING",
     }
 
 
-def load_cpu(code: Path, name: str, kb: Path) -> float:
-    """CPU seconds of `entente seed` of `kb` into a new database, by the code in `code`."""
-    database = OUT / f"{code.name}.sqlite3"
-    for old in OUT.glob(f"{code.name}.sqlite3*"):
-        old.unlink()
-    env = _environ(code, name, database)
+def _new_postgres(url: str) -> str:
+    """`url`'s server with its database `entente_ablate` dropped and created again."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    server = make_url(url)
+    with create_engine(server, isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS entente_ablate WITH (FORCE)"))
+        connection.execute(text("CREATE DATABASE entente_ablate"))
+    return server.set(database="entente_ablate").render_as_string(hide_password=False)
+
+
+def load_cost(code: Path, name: str, kb: Path, postgres: str | None) -> float:
+    """Seconds of `entente seed` of `kb` into a new database, by the code in `code`: the
+    CPU of the loading process into SQLite; on PostgreSQL, whose server does part of the
+    work, the wall time."""
+    if postgres:
+        url = _new_postgres(postgres)
+    else:
+        for old in OUT.glob(f"{code.name}.sqlite3*"):
+            old.unlink()
+        url = f"sqlite:///{OUT / f'{code.name}.sqlite3'}"
+    env = _environ(code, name, url)
     entente = [PYTHON, "-m", "app.cli"]
     subprocess.run([*entente, "migrate"], cwd=code, env=env, check=True, capture_output=True)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
     subprocess.run([*entente, "seed", str(kb)], cwd=code, env=env, check=True, capture_output=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    after, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic() - started
+    return (
+        wall
+        if postgres
+        else (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    )
 
 
 def request_cpu(code: Path, name: str, database: Path, path: str, requests: int) -> float:
     """Milliseconds of CPU a request of `path`, by the code in `code` (with the settings of
     the ablation `name`)."""
-    env = _environ(code, name, database)
+    env = _environ(code, name, f"sqlite:///{database}")
     done = subprocess.run(
         [PYTHON, str(ROOT / "bench" / "cpu_profile.py"), path, "--requests", str(requests)],
         cwd=code,
@@ -110,6 +134,11 @@ def main() -> int:
     parser.add_argument("names", nargs="*", help=f"ablations (default: all of {names})")
     parser.add_argument("--events", type=int, default=100_000, help="events of the load")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each side")
+    parser.add_argument(
+        "--postgres",
+        help="load into PostgreSQL instead (a server URL; its database entente_ablate is "
+        "dropped and created for each load), timed by the wall clock",
+    )
     args = parser.parse_args()
     chosen = args.names or names
     unknown = set(chosen) - set(names)
@@ -125,7 +154,7 @@ def main() -> int:
         small = ROOT / "bench" / "out" / "kb-10000"
         if not generate.is_current(small, 10_000):
             generate.generate(10_000, small)
-        load_cpu(head, "head", small)
+        load_cost(head, "head", small, None)
         shutil.copy(OUT / "head.sqlite3", database)
     print("| ablation (HEAD without it) | measured by | with (HEAD) | without | without / with |")
     print("|---|---|---:|---:|---:|")
@@ -134,13 +163,14 @@ def main() -> int:
         with_it, without = [], []
         for _ in range(args.rounds):
             if name.startswith("load-"):
-                with_it.append(load_cpu(head, "head", kb))
-                without.append(load_cpu(code, name, kb))
+                with_it.append(load_cost(head, "head", kb, args.postgres))
+                without.append(load_cost(code, name, kb, args.postgres))
             else:
                 with_it.append(request_cpu(head, "head", database, *PATHS[name]))
                 without.append(request_cpu(code, name, database, *PATHS[name]))
         a, b = statistics.median(with_it), statistics.median(without)
-        what = f"seed CPU s, {args.events:,} events" if name.startswith("load-") else PATHS[name][0]
+        seed = "seed wall s, PostgreSQL" if args.postgres else "seed CPU s"
+        what = f"{seed}, {args.events:,} events" if name.startswith("load-") else PATHS[name][0]
         unit = "s" if name.startswith("load-") else "ms"
         print(f"| {name} | {what} | {a:.3f} {unit} | {b:.3f} {unit} | {b / a:.3f} |", flush=True)
     return 0

@@ -18,7 +18,6 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, text
@@ -68,14 +67,6 @@ def _strip_quotes(words: str) -> str:
 def quoted_spans(words: str) -> list[str]:
     """The words in double quotation marks (curly or straight)."""
     return [fold(a or b) for a, b in _QUOTED.findall(words)]
-
-
-@lru_cache(maxsize=16)
-def _quoted_in_source(text: str) -> tuple[str, ...]:
-    """`quoted_spans` of a source's whole text, kept for the last texts read: every
-    statement of a load asks it of its source (docs/BENCHMARKS.md, "Loading after the
-    claims")."""
-    return tuple(quoted_spans(text))
 
 
 def near_miss(excerpt: str, source_text: str) -> str:
@@ -298,7 +289,7 @@ def _equal(a: float, b: float) -> bool:
 
 def _statement(raw: RawRecord, model: StatementCreate, text_of: TextOf) -> list[SeedError]:
     texts = [t for s in sorted(_sources(raw, model.citations)) if (t := text_of(s)) is not None]
-    spans = [span for t in texts for span in _quoted_in_source(t)]
+    spans = [span for t in texts for span in quoted_spans(t)]
     errors = []
     if model.mode is StatementMode.DIRECT_QUOTE:
         words = _strip_quotes(model.text)

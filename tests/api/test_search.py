@@ -183,8 +183,7 @@ def test_walked_hits_have_marked_snippets(api: TestClient, mode: str):
 
 
 def forged_cursor(sort: str, values: list) -> str:
-    """A cursor as a client could forge it, of any JSON (the server's encoder, orjson, would
-    refuse integers beyond 64 bits)."""
+    """A cursor as a client could forge it, of any JSON."""
     raw = json.dumps([sort, *values]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
