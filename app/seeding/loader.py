@@ -150,9 +150,8 @@ def _writing(connection: Connection) -> Iterator[None]:
     other would. No statement of a load has a time budget.
 
     Foreign keys are checked once, when every row is written (`Writer.finish`): SQLite's are
-    off meanwhile. Checked row by row, a reference to a row not written yet (a parent named
-    before its definition, the countries written last) makes SQLite look for the rows that
-    name every row it then inserts, through indexes that a large load builds only at the end.
+    off meanwhile. Deferred, they would still be counted row by row: each row inserted makes
+    SQLite look for the rows that name it, to count the violations it resolves.
     """
     if connection.dialect.name == "postgresql":
         with connection.begin():

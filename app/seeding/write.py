@@ -127,20 +127,11 @@ class Writer:
             for table in ORDER
             if connection.execute(select(table).limit(1)).first() is None
         }
-        # Nor does the load need its secondary indexes meanwhile: each is built once at the
-        # end (a sort) instead of taking its rows one by one (docs/BENCHMARKS.md). In the
-        # load's transaction: a failed load keeps them.
-        self._set_aside = [
-            index for table in ORDER if table.name in self.empty for index in table.indexes
-        ]
-        for index in self._set_aside:
-            index.drop(connection)
 
     def finish(self) -> None:
-        """Checks every foreign key, now that every row is written, and builds the indexes
-        set aside while an empty table was written."""
+        """Checks every foreign key, now that every row is written (a broken one raises
+        `IntegrityError` here, not at the commit)."""
         if self.connection.dialect.name == "postgresql":
-            # PostgreSQL also requires it of a table before indexing it in this transaction.
             self.connection.execute(text("SET CONSTRAINTS ALL IMMEDIATE"))
         else:
             broken = self.connection.exec_driver_sql("PRAGMA foreign_key_check").first()
@@ -151,9 +142,6 @@ class Writer:
                     None,
                     Exception(f"a row of {table} (rowid {rowid}) names a missing {parent}"),
                 )
-        for index in self._set_aside:
-            index.create(self.connection)
-        self._set_aside = []
 
     def audit(self, table: str, before: Row | None, after: Row | None) -> None:
         """Records a change of a claim or a source (written with the batch)."""
