@@ -81,7 +81,14 @@ def make_engine(url: str, settings: Settings | None = None, *, budget: bool = Tr
     settings = settings or get_settings()
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        options = f"-c statement_timeout={settings.statement_timeout_ms}" if budget else ""
+        # A request's statements are short: PostgreSQL's parallel workers take longer to
+        # start than they save on them (docs/BENCHMARKS.md, "PostgreSQL's statistics").
+        options = (
+            f"-c statement_timeout={settings.statement_timeout_ms}"
+            " -c max_parallel_workers_per_gather=0"
+            if budget
+            else ""
+        )
         return create_engine(
             url,
             pool_pre_ping=True,
