@@ -32,10 +32,10 @@ PROGRESS_STEPS = 1000
 
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Inserts `rows` (dicts by column name) through the driver in one call, each value as
-    SQLAlchemy would bind it (its column type's bind processor): SQLAlchemy's own
-    executemany spends more per row than SQLite does (docs/BENCHMARKS.md). PostgreSQL
-    copies them in (COPY). A generated key the rows do not give (the audit's `seq`) is left
-    to the database."""
+    SQLAlchemy would bind it (its column type's bind processor): PostgreSQL copies them in
+    (COPY, what a large load needs there), SQLite takes them in one `executemany`
+    (docs/BENCHMARKS.md, "Optimisations kept"). A generated key the rows do not give (the
+    audit's `seq`) is left to the database."""
     if not rows:
         return
     dialect = connection.dialect

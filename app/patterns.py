@@ -37,7 +37,11 @@ ISO_MOMENT = (
 """A date, or a date and a time (to the minute, second or microsecond) with an optional
 zone (`Z` or an offset under 24 hours)."""
 
-TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+"""The control characters no text of the API may hold (a character class's body): all but
+tab and the line breaks."""
+
+TEXT = f"^[^{CONTROL_CHARACTERS}]*$"
 """Free text: anything but the control characters (tab and line breaks are allowed)."""
 
 NO_NUL = r"^[^\x00]*$"

@@ -23,7 +23,7 @@ from pydantic_core import core_schema
 from app import patterns
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(f"[{patterns.CONTROL_CHARACTERS}]")
 # What a path id may hold, as the OpenAPI document states it: no control character.
 ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 

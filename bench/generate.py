@@ -256,18 +256,7 @@ def generate(events: int, out: Path, seed: int = 1) -> dict[str, Any]:
 
     # -- the source
     w = Writer(out / "00-source.ndjson")
-    w.line(
-        "sources",
-        {
-            "id": SOURCE_ID,
-            "title": SOURCE_TITLE,
-            "publisher": "Entente benchmark generator (bench/generate.py)",
-            "published": "2024",
-            "published_note": "Synthetic: generated for benchmarks; states nothing real.",
-            "language": "en",
-            "text_file": SOURCE_FILE,
-        },
-    )
+    w.line("sources", _source(SOURCE_ID, SOURCE_TITLE, SOURCE_FILE))
     w.close()
     count("sources")
 
@@ -564,6 +553,19 @@ def generate(events: int, out: Path, seed: int = 1) -> dict[str, Any]:
     return manifest
 
 
+def _source(source_id: str, title: str, text_file: str) -> dict[str, Any]:
+    """A synthetic source's record, its text in `text_file` beside its bundle."""
+    return {
+        "id": source_id,
+        "title": title,
+        "publisher": "Entente benchmark generator (bench/generate.py)",
+        "published": "2024",
+        "published_note": "Synthetic: generated for benchmarks; states nothing real.",
+        "language": "en",
+        "text_file": text_file,
+    }
+
+
 def _write_dispatches(out: Path, records: list[tuple[str, dict[str, Any]]]) -> int:
     """Writes the records that state their own sentence as the claims of dispatches: each
     `DISPATCH_RECORDS` of them a source of its own, whose text is their sentences, in a
@@ -578,18 +580,8 @@ def _write_dispatches(out: Path, records: list[tuple[str, dict[str, Any]]]) -> i
         sentences = [record["citations"][0] for _, record in chunk]
         (out / text_file).write_text(_source_text(sentences), encoding="utf-8")
         w = Writer(out / f"40-dispatch-{dispatches:04d}.ndjson", source_id)
-        w.line(
-            "sources",
-            {
-                "id": source_id,
-                "title": f"Synthetic dispatch {dispatches} (not real)",
-                "publisher": "Entente benchmark generator (bench/generate.py)",
-                "published": "2024",
-                "published_note": "Synthetic: generated for benchmarks; states nothing real.",
-                "language": "en",
-                "text_file": text_file,
-            },
-        )
+        title = f"Synthetic dispatch {dispatches} (not real)"
+        w.line("sources", _source(source_id, title, text_file))
         for section, record in chunk:
             w.line(section, record)
         w.close()

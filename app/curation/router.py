@@ -31,6 +31,7 @@ from app.errors import NOT_FOUND_DOC, NotFound
 from app.extract.stored import draft_of
 from app.http_cache import etag_matches
 from app.responses import detail_response
+from app.values import SLUG_PATTERN
 
 router = APIRouter(tags=["curation"])
 Kind = Annotated[
@@ -45,7 +46,7 @@ EntityId = Annotated[
     str,
     Path(
         max_length=200,
-        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        pattern=SLUG_PATTERN,
         description="The record's id (a slug).",
         examples=["2019-08-19-putin-macron-talks-bregancon"],
     ),
@@ -54,7 +55,7 @@ SourceId = Annotated[
     str,
     Path(
         max_length=200,
-        pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+        pattern=SLUG_PATTERN,
         description="The claiming source's id (a slug).",
         examples=["improving-russia-france-relations"],
     ),
@@ -222,7 +223,7 @@ async def upload_bundle(
         str,
         Query(
             max_length=100,
-            pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+            pattern=SLUG_PATTERN,
             description="The bundle's name: uploading a bundle of this name again withdraws "
             "the claims it no longer makes.",
         ),

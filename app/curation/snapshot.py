@@ -16,12 +16,12 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Date, func, insert, select, update
+from sqlalchemy import Connection, Date, func, select, update
 
 from app import migrations
 from app.claims.models import Claim
 from app.curation.models import Change
-from app.db import Database, make_engine
+from app.db import Database, insert_rows, make_engine
 from app.revision import KnowledgeBaseRevision
 from app.seeding.claims import ClaimPass
 from app.seeding.derived import refresh_derived
@@ -73,8 +73,7 @@ def _replay(live: Connection, snapshot: Connection, upto: int) -> None:
         if kind != "source" and after is not None
     ]
     for table, rows in ((source, sources), (claim, claims), (change, feed)):
-        if rows:
-            snapshot.execute(insert(table), rows)
+        insert_rows(snapshot, table, rows)
     writer = Writer(snapshot, actor="known_at")
     ClaimPass(snapshot, writer).merge(
         {(c["kind"], c["entity_id"]) for c in claims if c["kind"] != "country"}
