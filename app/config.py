@@ -66,11 +66,12 @@ class Settings(BaseSettings):
         default=20, ge=0, description="PostgreSQL: extra connections a process may open at peaks."
     )
     database_threads: int = Field(
-        default=4,
+        default=2,
         ge=1,
         le=64,
         description="Threads per process that run the database work of requests; a slow "
-        "request holds only its own.",
+        "request holds only its own. More threads contend for the interpreter with the event "
+        "loop (docs/BENCHMARKS.md, \"Database threads\").",
     )
     statement_timeout_ms: int = Field(
         default=5000,
