@@ -2,11 +2,10 @@
 code of an earlier commit, the baseline, side by side with it in the same run.
 
 The baseline's tree is exported with `git archive` into bench/out/baseline-<sha>/ and run
-by the project's own venv Python with that tree first on the import path (`python -m
-app.cli` in that folder, PYTHONPATH set to it): the same interpreter and packages, the
-baseline's code, migrations and defaults. The venv's editable install of the working tree
-comes after PYTHONPATH on the import path; `baseline()` checks that `import app` resolves
-to the baseline's tree all the same.
+by a venv of its own (bench/out/baseline-<sha>/.venv, the packages its pyproject.toml pins,
+installed once) with that tree first on the import path (`python -m app.cli` in that folder,
+PYTHONPATH set to it): the baseline's code, packages, migrations and defaults. `baseline()`
+checks that `import app` resolves to the baseline's tree.
 """
 
 from __future__ import annotations
@@ -71,16 +70,17 @@ def baseline(revision: str) -> Build:
         if archive.wait() != 0 or untar.returncode != 0:
             raise RuntimeError(f"git archive {sha} | tar -x -C {folder} failed")
         stamp.write_text(sha + "\n")
+    python = _venv(folder)
     build = Build(
         "baseline",
-        [sys.executable, "-m", "app.cli"],
+        [str(python), "-m", "app.cli"],
         cwd=folder,
         env={"PYTHONPATH": str(folder)},
         commit=sha[:12],
     )
     # The import path must give the baseline's tree, not the working tree's editable install.
     probe = subprocess.run(
-        [sys.executable, "-c", "import app; print(app.__file__)"],
+        [str(python), "-c", "import app; print(app.__file__)"],
         cwd=folder,
         env=build.environ(dict(os.environ)),
         capture_output=True,
@@ -92,3 +92,26 @@ def baseline(revision: str) -> Build:
             f"the baseline's `import app` gives {where}, not {folder}: {probe.stderr[-500:]}"
         )
     return build
+
+
+def _venv(folder: Path) -> Path:
+    """The Python of `folder`'s own venv, made once with the packages its pyproject.toml
+    pins (its dependencies, not the working tree's: the baseline imports orjson, which the
+    working tree no longer does)."""
+    venv = folder / ".venv"
+    stamp = venv / ".installed"
+    if not stamp.exists():
+        log(f"making {venv.relative_to(ROOT)} with the baseline's dependencies")
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        # Its dependencies only: the code itself is run from `folder` (PYTHONPATH).
+        subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "--quiet", str(folder)],
+            check=True,
+        )
+        subprocess.run(
+            [str(venv / "bin" / "pip"), "uninstall", "--quiet", "--yes", "entente"],
+            check=True,
+        )
+        stamp.write_text("ok\n")
+    return venv / "bin" / "python"

@@ -284,13 +284,13 @@ ENTENTE_DATABASE_URL=sqlite:///bench/out/kb-1000000.sqlite3 ENTENTE_LOG_LEVEL=WA
   (`wait4`), not PostgreSQL's.
 - **Baseline**: `--baseline {baseline}` exports that commit with `git archive` into
   `bench/out/baseline-<sha>/` and runs its `entente` as `python -m app.cli` in that folder,
-  with the project's venv Python and `PYTHONPATH` set to the folder, so that `import app` is
-  the baseline's code (the harness checks it, the venv's editable install of the working
-  tree notwithstanding): the same interpreter and packages, the baseline's code,
-  migrations and loader. Its server is asked the same questions as the working tree's (the
-  events list, its page 100 by its own cursors, the event detail, the dossier, the
-  timeline, search, 256 connections), each right after the working tree's in the same
-  round; the results table gives its requests/s and p99 beside each row.
+  with a venv of its own (`bench/out/baseline-<sha>/.venv`, made once with the packages
+  the baseline's pyproject.toml pins) and `PYTHONPATH` set to the folder, so that `import
+  app` is the baseline's code (the harness checks it): the same interpreter, the baseline's
+  code, packages, migrations and loader. Its server is asked the same questions as the
+  working tree's (the events list, its page 100 by its own cursors, the event detail, the
+  dossier, the timeline, search, 256 connections), each right after the working tree's in
+  the same round; the results table gives its requests/s and p99 beside each row.
 - **Servers**: `entente serve` (one uvicorn worker, `ENTENTE_LOG_LEVEL=WARNING`) on the
   SQLite file; the baseline's `entente serve` on its file; the working tree's
   `entente serve` on the PostgreSQL database; Datasette 0.65.5 on Entente's SQLite file,
