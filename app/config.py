@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         le=64,
         description="Threads per process that run the database work of requests; a slow "
         "request holds only its own. More threads contend for the interpreter with the event "
-        "loop (docs/BENCHMARKS.md, \"Database threads\").",
+        'loop (docs/BENCHMARKS.md, "Database threads").',
     )
     statement_timeout_ms: int = Field(
         default=5000,

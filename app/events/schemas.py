@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from app.claims.schemas import WithClaims
 from app.events.models import EventKind, EventOutcomes, EventStatus, Role
@@ -37,11 +37,14 @@ class DateRange(BaseModel):
         "before it begins (`date_from=2020&date_to=2019`) is a 422.",
     )
 
-    @model_validator(mode="after")
-    def _ordered(self) -> "DateRange":
-        if self.date_from and self.date_to and self.date_from.first > self.date_to.last:
+    @field_validator("date_to")
+    @classmethod
+    def _ordered(cls, date_to: PartialDate | None, info: ValidationInfo) -> PartialDate | None:
+        # On `date_to`, so that the 422 names it (a model's own check names no field).
+        date_from = info.data.get("date_from")
+        if date_from and date_to and date_from.first > date_to.last:
             raise ValueError("`date_from` is after `date_to`")
-        return self
+        return date_to
 
 
 class EventQuery(ListQuery, DateRange):

@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from app.claims.schemas import WithClaims
 from app.figures.models import Metric
@@ -54,11 +54,14 @@ class FigureQuery(ListQuery):
         description=REPEATABLE + " count the matching items by this field (see `facets`).",
     )
 
-    @model_validator(mode="after")
-    def _ordered(self) -> "FigureQuery":
-        if self.period_from and self.period_to and self.period_from.first > self.period_to.last:
+    @field_validator("period_to")
+    @classmethod
+    def _ordered(cls, period_to: PartialDate | None, info: ValidationInfo) -> PartialDate | None:
+        # On `period_to`, so that the 422 names it (a model's own check names no field).
+        period_from = info.data.get("period_from")
+        if period_from and period_to and period_from.first > period_to.last:
             raise ValueError("`period_from` is after `period_to`")
-        return self
+        return period_to
 
 
 class SeriesQuery(BaseModel):
@@ -75,11 +78,13 @@ class SeriesQuery(BaseModel):
         examples=["FR"],
     )
 
-    @model_validator(mode="after")
-    def _a_pair(self) -> "SeriesQuery":
-        if self.country == self.partner:
+    @field_validator("partner")
+    @classmethod
+    def _a_pair(cls, partner: str, info: ValidationInfo) -> str:
+        # On `partner`, so that the 422 names it (a model's own check names no field).
+        if partner == info.data.get("country"):
             raise ValueError("`country` and `partner` must differ")
-        return self
+        return partner
 
 
 class ChangePublic(BaseModel):

@@ -93,10 +93,13 @@ def test_every_country_parameter_states_the_codes_it_takes():
 @pytest.mark.parametrize(
     ("url", "location"),
     [
-        ("/api/v1/figures/series?metric=bilateral_trade&country=FR&partner=fra", ["query"]),
+        (
+            "/api/v1/figures/series?metric=bilateral_trade&country=FR&partner=fra",
+            ["query", "partner"],
+        ),
         ("/api/v1/relations/FR/fra", ["path", "b"]),
-        ("/api/v1/events?date_from=2020&date_to=2019", ["query"]),
-        ("/api/v1/figures?period_from=2020&period_to=2019-06", ["query"]),
+        ("/api/v1/events?date_from=2020&date_to=2019", ["query", "date_to"]),
+        ("/api/v1/figures?period_from=2020&period_to=2019-06", ["query", "period_to"]),
         ("/api/v1/search?q=%21%3F", ["query", "q"]),  # no word
         ("/api/v1/search?q=ab*", ["query", "q"]),  # too short a prefix
         ("/api/v1/search?q=" + "+".join("abcdefghi"), ["query", "q"]),  # 9 words
