@@ -13,11 +13,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .common import BIN, OUT, ROOT, log
+from .common import BIN, OUT, ROOT, log, make_venv
 
 
 @dataclass
@@ -102,16 +101,9 @@ def _venv(folder: Path) -> Path:
     stamp = venv / ".installed"
     if not stamp.exists():
         log(f"making {venv.relative_to(ROOT)} with the baseline's dependencies")
-        shutil.rmtree(venv, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        python = make_venv(venv, str(folder))
         # Its dependencies only: the code itself is run from `folder` (PYTHONPATH).
-        subprocess.run(
-            [str(venv / "bin" / "pip"), "install", "--quiet", str(folder)],
-            check=True,
-        )
-        subprocess.run(
-            [str(venv / "bin" / "pip"), "uninstall", "--quiet", "--yes", "entente"],
-            check=True,
-        )
+        uninstall = [str(python), "-m", "pip", "uninstall", "--quiet", "--yes", "entente"]
+        subprocess.run(uninstall, check=True)
         stamp.write_text("ok\n")
     return venv / "bin" / "python"

@@ -1,8 +1,10 @@
-"""What every part of the harness shares: the paths of a run and its log line."""
+"""What every part of the harness shares: the paths of a run, its log line, and the venvs
+it makes for what it runs beside the working tree."""
 
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,3 +20,13 @@ DEFAULT_WORKERS = (1, 2, 4)  # `entente serve --workers N`
 
 def log(message: str) -> None:
     print(f"[bench {dt.datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def make_venv(venv: Path, *install: str) -> Path:
+    """A venv at `venv` (made afresh, from the interpreter behind the project's venv) with
+    `pip install *install` in it; returns its Python."""
+    base = getattr(sys, "_base_executable", sys.executable)
+    subprocess.run([base, "-m", "venv", "--clear", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", *install], check=True)
+    return python

@@ -8,7 +8,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from .common import BENCH, LOGS, ROOT, log
+from .common import BENCH, LOGS, ROOT, log, make_venv
 
 DATASETTE_VENV = BENCH / ".venv-datasette"
 DATASETTE_PYTHON = DATASETTE_VENV / "bin" / "python"
@@ -165,12 +164,11 @@ def ensure_datasette() -> Path:
         pins = " ".join(DATASETTE_PINS)
         if not DATASETTE_PYTHON.exists():
             log(f"making {DATASETTE_VENV.relative_to(ROOT)} with {pins}")
-            base = getattr(sys, "_base_executable", sys.executable)
-            subprocess.run([base, "-m", "venv", "--clear", str(DATASETTE_VENV)], check=True)
+            make_venv(DATASETTE_VENV, *DATASETTE_PINS)
         else:
             log(f"installing {pins} into {DATASETTE_VENV.relative_to(ROOT)}")
-        pip = [str(DATASETTE_PYTHON), "-m", "pip", "install", "--quiet"]
-        subprocess.run([*pip, *DATASETTE_PINS], check=True)
+            pip = [str(DATASETTE_PYTHON), "-m", "pip", "install", "--quiet"]
+            subprocess.run([*pip, *DATASETTE_PINS], check=True)
     return DATASETTE_VENV / "bin" / "datasette"
 
 
