@@ -23,6 +23,9 @@ from pydantic_core import core_schema
 from app import patterns
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# The largest number a row may have (SQLite's integers, PostgreSQL's bigint): a number
+# parameter stops there, or SQLite cannot even bind it.
+LARGEST_ROW_NUMBER = 2**63 - 1
 _CONTROL = re.compile(f"[{patterns.CONTROL_CHARACTERS}]")
 # What a path id may hold, as the OpenAPI document states it: no control character.
 ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"

@@ -31,7 +31,7 @@ from app.errors import NOT_FOUND_DOC, NotFound
 from app.extract.stored import draft_of
 from app.http_cache import etag_matches
 from app.responses import detail_response
-from app.values import SLUG_PATTERN
+from app.values import LARGEST_ROW_NUMBER, SLUG_PATTERN
 
 router = APIRouter(tags=["curation"])
 Kind = Annotated[
@@ -60,7 +60,10 @@ SourceId = Annotated[
         examples=["improving-russia-france-relations"],
     ),
 ]
-ProposalId = Annotated[int, Path(ge=1, description="The proposal's number.", examples=[1])]
+ProposalId = Annotated[
+    int,
+    Path(ge=1, le=LARGEST_ROW_NUMBER, description="The proposal's number.", examples=[1]),
+]
 IfMatch = Annotated[
     str | None,
     Header(
@@ -323,7 +326,8 @@ async def list_changes(
     request: Request,
     db: DatabaseDep,
     after: Annotated[
-        int, Query(ge=0, le=2**63 - 1, description="The `seq` of the last change read.")
+        int,
+        Query(ge=0, le=LARGEST_ROW_NUMBER, description="The `seq` of the last change read."),
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=1000, description="Changes per page.")] = 100,
 ) -> Response:
